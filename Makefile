@@ -1,0 +1,30 @@
+# The project's two commands:
+#   make quickstart   set up and run the main job
+#   make test         set up and run the fast default test set
+# Both install missing Debian packages (tools/install_deps.sh), configure and
+# build into build/ (Release, -O3; binaries in build/bin/), then run.
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: deps configure build test test-long quickstart clean
+
+deps:
+	bash tools/install_deps.sh
+
+configure: deps
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+build: configure
+	cmake --build build -j $(JOBS)
+
+test: build
+	cd build && ctest --output-on-failure -j $(JOBS) -LE long
+
+test-long: build
+	cd build && ctest --output-on-failure -j $(JOBS) -L long
+
+quickstart: build
+	./build/bin/gradcheck_demo
+
+clean:
+	rm -rf build

@@ -1,0 +1,31 @@
+# Finds cuDNN. Looks in CUDNN_ROOT (CMake variable or environment), then the
+# CUDA toolkit and the standard prefixes. Python wheels (nvidia-cudnn-cu13)
+# ship only libcudnn.so.9, so the versioned name is searched too.
+# Defines CUDNN_FOUND, CUDNN_INCLUDE_DIR, CUDNN_LIBRARY, CUDNN_VERSION and the
+# imported target CUDNN::cudnn.
+set(_cudnn_hints ${CUDNN_ROOT} $ENV{CUDNN_ROOT} ${CUDAToolkit_LIBRARY_ROOT}
+    ${CUDAToolkit_TARGET_DIR})
+find_path(CUDNN_INCLUDE_DIR cudnn_version.h
+  HINTS ${_cudnn_hints} ${CUDAToolkit_INCLUDE_DIRS}
+  PATH_SUFFIXES include)
+find_library(CUDNN_LIBRARY NAMES cudnn libcudnn.so.9
+  HINTS ${_cudnn_hints} ${CUDAToolkit_LIBRARY_DIR}
+  PATH_SUFFIXES lib lib64 lib/x86_64-linux-gnu)
+if(CUDNN_INCLUDE_DIR AND EXISTS ${CUDNN_INCLUDE_DIR}/cudnn_version.h)
+  file(READ ${CUDNN_INCLUDE_DIR}/cudnn_version.h _cudnn_header)
+  string(REGEX MATCH "define CUDNN_MAJOR ([0-9]+)" _ ${_cudnn_header})
+  set(_major ${CMAKE_MATCH_1})
+  string(REGEX MATCH "define CUDNN_MINOR ([0-9]+)" _ ${_cudnn_header})
+  set(_minor ${CMAKE_MATCH_1})
+  string(REGEX MATCH "define CUDNN_PATCHLEVEL ([0-9]+)" _ ${_cudnn_header})
+  set(CUDNN_VERSION "${_major}.${_minor}.${CMAKE_MATCH_1}")
+endif()
+include(FindPackageHandleStandardArgs)
+find_package_handle_standard_args(CUDNN
+  REQUIRED_VARS CUDNN_LIBRARY CUDNN_INCLUDE_DIR VERSION_VAR CUDNN_VERSION)
+if(CUDNN_FOUND AND NOT TARGET CUDNN::cudnn)
+  add_library(CUDNN::cudnn UNKNOWN IMPORTED)
+  set_target_properties(CUDNN::cudnn PROPERTIES
+    IMPORTED_LOCATION ${CUDNN_LIBRARY}
+    INTERFACE_INCLUDE_DIRECTORIES ${CUDNN_INCLUDE_DIR})
+endif()

@@ -1,0 +1,121 @@
+// defines: batch_norm (see batch_norm.h)
+//
+// Channels-last makes the statistics a column reduction over contiguous rows
+// of C values. Statistics are accumulated in double whatever the dtype.
+#include "engine/ops/batch_norm.h"
+#include "engine/ops/batch_norm_cuda.h"
+
+#include <cmath>
+#include <vector>
+
+#include "engine/autograd.h"
+#include "engine/backend.h"
+#include "engine/error.h"
+
+namespace grain {
+
+Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& running_mean,
+                  const Tensor& running_var, const BatchNormParams& p) {
+  const Device device = common_device("batch_norm", {x, gamma, beta, running_mean, running_var});
+  check_same_dtype("batch_norm", {x, gamma, beta, running_mean, running_var});
+  GRAIN_CHECK(x.dim() >= 2, "batch_norm: input must be [..., C] with at least 2 dims, got " << x.shape());
+  const int64_t c = x.size(-1), m = x.numel() / std::max<int64_t>(c, 1);
+  for (const Tensor* t : {&gamma, &beta})
+    GRAIN_CHECK(t->dim() == 1 && t->size(0) == c, "batch_norm: gamma and beta must be [" << c << "], got "
+                                                                                          << t->shape());
+  const bool have_running = running_mean.defined() && running_var.defined();
+  GRAIN_CHECK(p.training || have_running, "batch_norm: evaluation mode needs running_mean and running_var");
+  if (have_running)
+    GRAIN_CHECK(running_mean.shape() == Shape{c} && running_var.shape() == Shape{c},
+                "batch_norm: running statistics must be [" << c << "]");
+  GRAIN_CHECK(!p.training || m > 1, "batch_norm: training needs more than one value per channel, got "
+                                        << x.shape());
+  if (device.is_cuda()) return batch_norm_cuda(x, gamma, beta, running_mean, running_var, p);
+
+  Tensor y = Tensor::empty(x.shape(), x.dtype(), device);
+  auto mean = std::make_shared<std::vector<double>>(c), inv_std = std::make_shared<std::vector<double>>(c);
+  dispatch_floating(x.dtype(), "batch_norm", [&]<typename T>() {
+    const T* xp = x.data<T>();
+    if (p.training) {
+      std::vector<double> sum(c, 0.0), sq(c, 0.0);
+      for (int64_t r = 0; r < m; ++r)
+        for (int64_t ch = 0; ch < c; ++ch) sum[ch] += xp[r * c + ch];
+      for (int64_t ch = 0; ch < c; ++ch) (*mean)[ch] = sum[ch] / m;
+      for (int64_t r = 0; r < m; ++r)
+        for (int64_t ch = 0; ch < c; ++ch) {
+          const double d = xp[r * c + ch] - (*mean)[ch];
+          sq[ch] += d * d;
+        }
+      for (int64_t ch = 0; ch < c; ++ch) {
+        const double var = sq[ch] / m;
+        (*inv_std)[ch] = 1.0 / std::sqrt(var + p.eps);
+        if (have_running) {
+          T* rm = running_mean.data<T>();
+          T* rv = running_var.data<T>();
+          rm[ch] = static_cast<T>((1 - p.momentum) * rm[ch] + p.momentum * (*mean)[ch]);
+          rv[ch] = static_cast<T>((1 - p.momentum) * rv[ch] + p.momentum * var * m / (m - 1));
+        }
+      }
+    } else {
+      const T* rm = running_mean.data<T>();
+      const T* rv = running_var.data<T>();
+      for (int64_t ch = 0; ch < c; ++ch) {
+        (*mean)[ch] = rm[ch];
+        (*inv_std)[ch] = 1.0 / std::sqrt(static_cast<double>(rv[ch]) + p.eps);
+      }
+    }
+    const T* g = gamma.data<T>();
+    const T* b = beta.data<T>();
+    T* yp = y.data<T>();
+#pragma omp parallel for if (x.numel() > 65536)
+    for (int64_t r = 0; r < m; ++r)
+      for (int64_t ch = 0; ch < c; ++ch)
+        yp[r * c + ch] = static_cast<T>(g[ch] * (xp[r * c + ch] - (*mean)[ch]) * (*inv_std)[ch] + b[ch]);
+  });
+
+  record("batch_norm", {x, gamma, beta}, y,
+         [x, gamma, mean, inv_std, m, c, training = p.training](const Tensor& dy, const std::vector<bool>& need) {
+           if (dy.device().is_cuda()) throw_not_implemented_on_cuda("batch_norm backward");
+           Tensor dx, dgamma, dbeta;
+           dispatch_floating(dy.dtype(), "batch_norm backward", [&]<typename T>() {
+             const T* xp = x.data<T>();
+             const T* g = dy.data<T>();
+             std::vector<double> sum_dy(c, 0.0), sum_dy_xhat(c, 0.0);
+             for (int64_t r = 0; r < m; ++r)
+               for (int64_t ch = 0; ch < c; ++ch) {
+                 const double xhat = (xp[r * c + ch] - (*mean)[ch]) * (*inv_std)[ch];
+                 sum_dy[ch] += g[r * c + ch];
+                 sum_dy_xhat[ch] += g[r * c + ch] * xhat;
+               }
+             if (need[1]) {
+               dgamma = Tensor::empty({c}, dy.dtype(), dy.device());
+               for (int64_t ch = 0; ch < c; ++ch) dgamma.data<T>()[ch] = static_cast<T>(sum_dy_xhat[ch]);
+             }
+             if (need[2]) {
+               dbeta = Tensor::empty({c}, dy.dtype(), dy.device());
+               for (int64_t ch = 0; ch < c; ++ch) dbeta.data<T>()[ch] = static_cast<T>(sum_dy[ch]);
+             }
+             if (need[0]) {
+               dx = Tensor::empty(x.shape(), dy.dtype(), dy.device());
+               const T* gm = gamma.data<T>();
+               T* d = dx.data<T>();
+#pragma omp parallel for if (x.numel() > 65536)
+               for (int64_t r = 0; r < m; ++r)
+                 for (int64_t ch = 0; ch < c; ++ch) {
+                   const double scale = gm[ch] * (*inv_std)[ch];
+                   if (training) {
+                     const double xhat = (xp[r * c + ch] - (*mean)[ch]) * (*inv_std)[ch];
+                     d[r * c + ch] = static_cast<T>(
+                         scale * (g[r * c + ch] - sum_dy[ch] / m - xhat * sum_dy_xhat[ch] / m));
+                   } else {
+                     d[r * c + ch] = static_cast<T>(scale * g[r * c + ch]);
+                   }
+                 }
+             }
+           });
+           return std::vector<Tensor>{dx, dgamma, dbeta};
+         });
+  return y;
+}
+
+}  // namespace grain

@@ -1,0 +1,191 @@
+// defines: conv3d, conv2d (see conv.h)
+//
+// CPU: vol2col + GEMM per sample and per block of output depth slices
+// (kernels/cpu/vol2col.h), the block sized so the lowered matrix stays within
+// kColsBudget elements whatever the clip length. conv2d is conv3d on a
+// depth-1 volume; both share one shape check.
+#include "engine/ops/conv.h"
+#include "engine/ops/conv_cuda.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "engine/autograd.h"
+#include "engine/backend.h"
+#include "engine/error.h"
+#include "engine/ops/shape_ops.h"
+#include "kernels/cpu/gemm.h"
+#include "kernels/cpu/vol2col.h"
+
+namespace grain {
+
+namespace {
+
+// Upper bound on elements of one lowered block (16 MiB of float32).
+constexpr int64_t kColsBudget = 4 << 20;
+
+kernels::ConvGeometry geometry(const char* op, const Shape& x, const Shape& w, const Conv3dParams& p) {
+  kernels::ConvGeometry g{};
+  g.in_d = x[1], g.in_h = x[2], g.in_w = x[3], g.in_c = x[4];
+  g.k_d = w[1], g.k_h = w[2], g.k_w = w[3];
+  g.stride_d = p.stride[0], g.stride_h = p.stride[1], g.stride_w = p.stride[2];
+  g.pad_d = p.padding[0], g.pad_h = p.padding[1], g.pad_w = p.padding[2];
+  g.dil_d = p.dilation[0], g.dil_h = p.dilation[1], g.dil_w = p.dilation[2];
+  for (int i = 0; i < 3; ++i) {
+    GRAIN_CHECK(p.stride[i] >= 1 && p.dilation[i] >= 1 && p.padding[i] >= 0,
+                op << ": stride and dilation must be >= 1 and padding >= 0");
+  }
+  auto out = [&](int64_t in, int64_t k, int64_t s, int64_t pad, int64_t dil) {
+    return (in + 2 * pad - dil * (k - 1) - 1) / s + 1;
+  };
+  g.out_d = out(g.in_d, g.k_d, g.stride_d, g.pad_d, g.dil_d);
+  g.out_h = out(g.in_h, g.k_h, g.stride_h, g.pad_h, g.dil_h);
+  g.out_w = out(g.in_w, g.k_w, g.stride_w, g.pad_w, g.dil_w);
+  GRAIN_CHECK(g.out_d >= 1 && g.out_h >= 1 && g.out_w >= 1,
+              op << ": input " << x << " is smaller than the (dilated) kernel " << w
+                 << " after padding; the output would be empty");
+  return g;
+}
+
+int64_t slices_per_block(const kernels::ConvGeometry& g) {
+  const int64_t per_slice = g.out_plane() * g.patch();
+  return std::clamp<int64_t>(kColsBudget / std::max<int64_t>(per_slice, 1), 1, g.out_d);
+}
+
+// A 1x1x1 kernel with unit stride and no padding reads x as it is.
+bool is_pointwise(const kernels::ConvGeometry& g) {
+  return g.k_d == 1 && g.k_h == 1 && g.k_w == 1 && g.stride_d == 1 && g.stride_h == 1 && g.stride_w == 1 &&
+         g.pad_d == 0 && g.pad_h == 0 && g.pad_w == 0;
+}
+
+template <typename T>
+void conv_forward_cpu(const Tensor& x, const Tensor& w, const Tensor& b, const kernels::ConvGeometry& g, Tensor& y) {
+  const int64_t n_batch = x.size(0), cout = w.size(0), patch = g.patch();
+  const int64_t in_volume = g.in_d * g.in_h * g.in_w * g.in_c;
+  const int64_t out_volume = g.out_d * g.out_plane() * cout;
+  const int64_t block = slices_per_block(g);
+  const bool pointwise = is_pointwise(g);
+  std::vector<T> cols(pointwise ? 0 : static_cast<size_t>(block * g.out_plane() * patch));
+  const T* wp = w.data<T>();
+  for (int64_t n = 0; n < n_batch; ++n) {
+    const T* xn = x.data<T>() + n * in_volume;
+    T* yn = y.data<T>() + n * out_volume;
+    for (int64_t od = 0; od < g.out_d; od += block) {
+      const int64_t od_end = std::min(od + block, g.out_d), rows = (od_end - od) * g.out_plane();
+      const T* a = xn + od * g.out_plane() * g.in_c;
+      if (!pointwise) {
+        kernels::vol2col(xn, g, od, od_end, cols.data());
+        a = cols.data();
+      }
+      kernels::gemm(false, true, rows, cout, patch, T(1), a, patch, wp, patch, T(0),
+                    yn + od * g.out_plane() * cout, cout);
+    }
+  }
+  if (b.defined()) {
+    const T* bp = b.data<T>();
+    T* yp = y.data<T>();
+    const int64_t rows = y.numel() / cout;
+#pragma omp parallel for if (y.numel() > 65536)
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t o = 0; o < cout; ++o) yp[r * cout + o] += bp[o];
+  }
+}
+
+template <typename T>
+void conv_backward_cpu(const Tensor& x, const Tensor& w, const kernels::ConvGeometry& g, const Tensor& dy,
+                       Tensor* dx, Tensor* dw, Tensor* db) {
+  const int64_t n_batch = x.size(0), cout = w.size(0), patch = g.patch();
+  const int64_t in_volume = g.in_d * g.in_h * g.in_w * g.in_c;
+  const int64_t out_volume = g.out_d * g.out_plane() * cout;
+  const int64_t block = slices_per_block(g);
+  const bool pointwise = is_pointwise(g);
+  const size_t block_elements = static_cast<size_t>(block * g.out_plane() * patch);
+  std::vector<T> cols(dw && !pointwise ? block_elements : 0);
+  std::vector<T> dcols(dx && !pointwise ? block_elements : 0);
+  if (dx) dx->zero();
+  if (dw) dw->zero();
+  for (int64_t n = 0; n < n_batch; ++n) {
+    const T* xn = x.data<T>() + n * in_volume;
+    const T* dyn = dy.data<T>() + n * out_volume;
+    for (int64_t od = 0; od < g.out_d; od += block) {
+      const int64_t od_end = std::min(od + block, g.out_d), rows = (od_end - od) * g.out_plane();
+      const T* dy_block = dyn + od * g.out_plane() * cout;
+      if (dw) {
+        const T* a = xn + od * g.out_plane() * g.in_c;
+        if (!pointwise) {
+          kernels::vol2col(xn, g, od, od_end, cols.data());
+          a = cols.data();
+        }
+        // dw [Cout, K] += dy_block^T [Cout, rows] a [rows, K]
+        kernels::gemm(true, false, cout, patch, rows, T(1), dy_block, cout, a, patch, T(1), dw->data<T>(), patch);
+      }
+      if (dx) {
+        T* dxn = dx->data<T>() + n * in_volume;
+        if (pointwise) {  // dx block = dy_block w, written in place
+          kernels::gemm(false, false, rows, patch, cout, T(1), dy_block, cout, w.data<T>(), patch, T(1),
+                        dxn + od * g.out_plane() * g.in_c, patch);
+        } else {
+          kernels::gemm(false, false, rows, patch, cout, T(1), dy_block, cout, w.data<T>(), patch, T(0),
+                        dcols.data(), patch);
+          kernels::col2vol(dcols.data(), g, od, od_end, dxn);
+        }
+      }
+    }
+  }
+  if (db) {
+    db->zero();
+    T* d = db->data<T>();
+    const T* g_ = dy.data<T>();
+    const int64_t rows = dy.numel() / cout;
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t o = 0; o < cout; ++o) d[o] += g_[r * cout + o];
+  }
+}
+
+Tensor conv3d_impl(const char* op, const Tensor& x, const Tensor& w, const Tensor& b, const Conv3dParams& p) {
+  const Device device = common_device(op, {x, w, b});
+  check_same_dtype(op, {x, w, b});
+  GRAIN_CHECK(x.dim() == 5, op << ": input must be 5-D (N,T,H,W,C), got " << x.shape());
+  GRAIN_CHECK(w.dim() == 5, op << ": weight must be 5-D (Cout,kT,kH,kW,Cin), got " << w.shape());
+  GRAIN_CHECK(w.size(4) == x.size(4), op << ": weight " << w.shape() << " expects " << w.size(4)
+                                         << " input channels, input " << x.shape() << " has " << x.size(4));
+  GRAIN_CHECK(!b.defined() || (b.dim() == 1 && b.size(0) == w.size(0)),
+              op << ": bias must be [" << w.size(0) << "], got " << b.shape());
+  const kernels::ConvGeometry g = geometry(op, x.shape(), w.shape(), p);
+  Tensor y = Tensor::empty({x.size(0), g.out_d, g.out_h, g.out_w, w.size(0)}, x.dtype(), device);
+  if (device.is_cuda()) return conv_cuda(op, x, w, b, p, y);
+  dispatch_floating(x.dtype(), op, [&]<typename T>() { conv_forward_cpu<T>(x, w, b, g, y); });
+  record(op, {x, w, b}, y, [x, w, g, op](const Tensor& dy, const std::vector<bool>& need) {
+    if (dy.device().is_cuda()) throw_not_implemented_on_cuda(op);
+    Tensor dx, dw, db;
+    if (need[0]) dx = Tensor::empty(x.shape(), x.dtype(), x.device());
+    if (need[1]) dw = Tensor::empty(w.shape(), w.dtype(), w.device());
+    if (need[2]) db = Tensor::empty({w.size(0)}, w.dtype(), w.device());
+    dispatch_floating(dy.dtype(), op, [&]<typename T>() {
+      conv_backward_cpu<T>(x, w, g, dy, need[0] ? &dx : nullptr, need[1] ? &dw : nullptr, need[2] ? &db : nullptr);
+    });
+    return std::vector<Tensor>{dx, dw, db};
+  });
+  return y;
+}
+
+}  // namespace
+
+Tensor conv3d(const Tensor& x, const Tensor& w, const Tensor& b, const Conv3dParams& params) {
+  return conv3d_impl("conv3d", x, w, b, params);
+}
+
+Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& params) {
+  GRAIN_CHECK(x.dim() == 4, "conv2d: input must be 4-D (N,H,W,C), got " << x.shape());
+  GRAIN_CHECK(w.dim() == 4, "conv2d: weight must be 4-D (Cout,kH,kW,Cin), got " << w.shape());
+  // A depth-1 volume: the reshapes are views, and autograd flows through them.
+  const Conv3dParams p3{{1, params.stride[0], params.stride[1]},
+                        {0, params.padding[0], params.padding[1]},
+                        {1, params.dilation[0], params.dilation[1]}};
+  const Tensor x5 = reshape(x, {x.size(0), 1, x.size(1), x.size(2), x.size(3)});
+  const Tensor w5 = reshape(w, {w.size(0), 1, w.size(1), w.size(2), w.size(3)});
+  const Tensor y = conv3d_impl("conv2d", x5, w5, b, p3);
+  return reshape(y, {y.size(0), y.size(2), y.size(3), y.size(4)});
+}
+
+}  // namespace grain

@@ -1,0 +1,12 @@
+// defines: cross_entropy — softmax cross-entropy with integer targets (paper eq. 1)
+#pragma once
+
+#include "engine/tensor.h"
+
+namespace grain {
+
+// logits [N, K], targets int64 [N] in [0, K) -> scalar loss = (1/N) sum_n -log softmax(logits_n)[t_n].
+// dlogits = dy (softmax(logits) - onehot(t)) / N.
+Tensor cross_entropy(const Tensor& logits, const Tensor& targets);
+
+}  // namespace grain

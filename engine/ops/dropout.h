@@ -1,0 +1,16 @@
+// defines: dropout — inverted dropout with a counter-based, reproducible mask
+#pragma once
+
+#include <cstdint>
+
+#include "engine/tensor.h"
+
+namespace grain {
+
+// Training: y_i = x_i / (1 - p) if u(seed, i) >= p else 0, where
+// u = kernels::counter_uniform (the same mask on every backend, for every
+// thread count). Not training, or p = 0: y = x (the same tensor).
+// dx = dy masked and scaled alike.
+Tensor dropout(const Tensor& x, double p, uint64_t seed, bool training = true);
+
+}  // namespace grain

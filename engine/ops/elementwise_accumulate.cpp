@@ -1,0 +1,46 @@
+// defines: gradient accumulation arithmetic (see elementwise_accumulate.h)
+#include "engine/ops/elementwise_accumulate.h"
+#include "engine/ops/elementwise_accumulate_cuda.h"
+
+#include "engine/backend.h"
+#include "engine/error.h"
+
+namespace grain {
+
+namespace {
+void check_pair(const char* op, const Tensor& a, const Tensor& b) {
+  GRAIN_CHECK(a.shape() == b.shape() && a.dtype() == b.dtype(),
+              op << ": " << a.shape() << " " << dtype_name(a.dtype()) << " vs " << b.shape() << " "
+                 << dtype_name(b.dtype()));
+  common_device(op, {a, b});
+}
+}  // namespace
+
+void add_into(const Tensor& dst, const Tensor& src) {
+  check_pair("add_into", dst, src);
+  if (dst.device().is_cuda()) return add_into_cuda(dst, src);
+  dispatch_floating(dst.dtype(), "add_into", [&]<typename T>() {
+    T* d = dst.data<T>();
+    const T* s = src.data<T>();
+    const int64_t n = dst.numel();
+#pragma omp parallel for if (n > 65536)
+    for (int64_t i = 0; i < n; ++i) d[i] += s[i];
+  });
+}
+
+Tensor add_values(const Tensor& a, const Tensor& b) {
+  check_pair("add_values", a, b);
+  Tensor out = a.clone();
+  add_into(out, b);
+  return out;
+}
+
+void accumulate_into_leaf(TensorImpl* leaf, const Tensor& g) {
+  if (!leaf->grad) {
+    leaf->grad = g.clone().impl_ptr();
+    return;
+  }
+  add_into(Tensor(leaf->grad), g);
+}
+
+}  // namespace grain

@@ -1,0 +1,34 @@
+// defines: scale (see scale.h)
+#include "engine/ops/scale.h"
+#include "engine/ops/scale_cuda.h"
+
+#include "engine/autograd.h"
+#include "engine/backend.h"
+
+namespace grain {
+
+namespace {
+Tensor scaled(const Tensor& x, double s) {
+  if (x.device().is_cuda()) return scale_cuda(x, s);
+  Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
+  dispatch_floating(x.dtype(), "scale", [&]<typename T>() {
+    const T* a = x.data<T>();
+    T* b = y.data<T>();
+    const T f = static_cast<T>(s);
+    const int64_t n = x.numel();
+#pragma omp parallel for if (n > 65536)
+    for (int64_t i = 0; i < n; ++i) b[i] = f * a[i];
+  });
+  return y;
+}
+}  // namespace
+
+Tensor scale(const Tensor& x, double s) {
+  Tensor y = scaled(x, s);
+  record("scale", {x}, y, [s](const Tensor& dy, const std::vector<bool>&) {
+    return std::vector<Tensor>{scaled(dy, s)};
+  });
+  return y;
+}
+
+}  // namespace grain

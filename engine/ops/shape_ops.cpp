@@ -1,0 +1,185 @@
+// defines: reshape, permute, transpose, concat, slice (see shape_ops.h)
+//
+// concat and slice see a tensor as (outer, size along dim, inner) so every
+// copy is a run of contiguous bytes; permute walks output indices.
+#include "engine/ops/shape_ops.h"
+#include "engine/ops/shape_ops_cuda.h"
+
+#include <cstring>
+#include <numeric>
+
+#include "engine/autograd.h"
+#include "engine/backend.h"
+#include "engine/error.h"
+
+namespace grain {
+
+namespace {
+
+struct Split3 {
+  int64_t outer, size, inner;
+};
+
+Split3 split_at(const Shape& shape, int dim) {
+  Split3 s{1, shape[dim], 1};
+  for (int i = 0; i < dim; ++i) s.outer *= shape[i];
+  for (size_t i = dim + 1; i < shape.size(); ++i) s.inner *= shape[i];
+  return s;
+}
+
+// Copies `x` (outer, x_size, inner) into rows [offset, offset + x_size) of `y` (outer, y_size, inner).
+void paste(const Tensor& x, Tensor& y, int dim, int64_t offset) {
+  const Split3 sx = split_at(x.shape(), dim), sy = split_at(y.shape(), dim);
+  const size_t es = dtype_size(x.dtype());
+  const char* src = static_cast<const char*>(x.raw_data());
+  char* dst = static_cast<char*>(y.raw_data());
+  for (int64_t o = 0; o < sx.outer; ++o)
+    std::memcpy(dst + ((o * sy.size + offset) * sy.inner) * es, src + (o * sx.size * sx.inner) * es,
+                sx.size * sx.inner * es);
+}
+
+// Copies rows [offset, offset + y_size) of `x` along dim into `y`.
+void cut(const Tensor& x, Tensor& y, int dim, int64_t offset) {
+  const Split3 sx = split_at(x.shape(), dim), sy = split_at(y.shape(), dim);
+  const size_t es = dtype_size(x.dtype());
+  const char* src = static_cast<const char*>(x.raw_data());
+  char* dst = static_cast<char*>(y.raw_data());
+  for (int64_t o = 0; o < sy.outer; ++o)
+    std::memcpy(dst + (o * sy.size * sy.inner) * es, src + ((o * sx.size + offset) * sx.inner) * es,
+                sy.size * sy.inner * es);
+}
+
+Tensor permute_values(const Tensor& x, const std::vector<int64_t>& dims) {
+  if (x.device().is_cuda()) return permute_cuda(x, dims);
+  const size_t rank = dims.size();
+  Shape out_shape(rank);
+  for (size_t k = 0; k < rank; ++k) out_shape[k] = x.shape()[dims[k]];
+  Tensor y = Tensor::empty(out_shape, x.dtype(), x.device());
+  const std::vector<int64_t> in_strides = contiguous_strides(x.shape());
+  std::vector<int64_t> strides(rank);  // input stride of each output dim
+  for (size_t k = 0; k < rank; ++k) strides[k] = in_strides[dims[k]];
+  const size_t es = dtype_size(x.dtype());
+  const char* src = static_cast<const char*>(x.raw_data());
+  char* dst = static_cast<char*>(y.raw_data());
+  const int64_t n = y.numel();
+  std::vector<int64_t> index(rank, 0);
+  int64_t in = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    std::memcpy(dst + i * es, src + in * es, es);
+    for (int k = static_cast<int>(rank) - 1; k >= 0; --k) {  // odometer increment
+      in += strides[k];
+      if (++index[k] < out_shape[k]) break;
+      in -= strides[k] * out_shape[k];
+      index[k] = 0;
+    }
+  }
+  return y;
+}
+
+}  // namespace
+
+Tensor reshape(const Tensor& x, const Shape& shape) {
+  Shape resolved = shape;
+  int64_t known = 1, infer = -1;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] == -1) {
+      GRAIN_CHECK(infer < 0, "reshape: more than one -1 in " << shape);
+      infer = static_cast<int64_t>(i);
+    } else {
+      GRAIN_CHECK(shape[i] >= 0, "reshape: negative size in " << shape);
+      known *= shape[i];
+    }
+  }
+  if (infer >= 0) {
+    GRAIN_CHECK(known > 0 && x.numel() % known == 0, "reshape: cannot infer -1 in " << shape << " for "
+                                                                                       << x.numel() << " elements");
+    resolved[infer] = x.numel() / known;
+  }
+  GRAIN_CHECK(numel(resolved) == x.numel(),
+              "reshape: " << x.shape() << " (" << x.numel() << " elements) cannot become " << shape);
+  Tensor y = Tensor::view_of(x.impl()->storage, x.impl()->offset_bytes, resolved, x.dtype());
+  record("reshape", {x}, y, [in_shape = x.shape()](const Tensor& dy, const std::vector<bool>&) {
+    return std::vector<Tensor>{Tensor::view_of(dy.impl()->storage, dy.impl()->offset_bytes, in_shape, dy.dtype())};
+  });
+  return y;
+}
+
+Tensor permute(const Tensor& x, const std::vector<int64_t>& dims) {
+  GRAIN_CHECK(static_cast<int64_t>(dims.size()) == x.dim(),
+              "permute: " << dims.size() << " dims for a tensor " << x.shape());
+  std::vector<int64_t> normalized(dims.size()), inverse(dims.size());
+  std::vector<bool> seen(dims.size(), false);
+  for (size_t k = 0; k < dims.size(); ++k) {
+    normalized[k] = normalize_dim(dims[k], dims.size(), "permute");
+    GRAIN_CHECK(!seen[normalized[k]], "permute: dim " << dims[k] << " repeated");
+    seen[normalized[k]] = true;
+    inverse[normalized[k]] = static_cast<int64_t>(k);
+  }
+  Tensor y = permute_values(x, normalized);
+  record("permute", {x}, y, [inverse](const Tensor& dy, const std::vector<bool>&) {
+    return std::vector<Tensor>{permute_values(dy, inverse)};
+  });
+  return y;
+}
+
+Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
+  std::vector<int64_t> dims(x.dim());
+  std::iota(dims.begin(), dims.end(), 0);
+  std::swap(dims[normalize_dim(dim0, dims.size(), "transpose")], dims[normalize_dim(dim1, dims.size(), "transpose")]);
+  return permute(x, dims);
+}
+
+Tensor concat(const std::vector<Tensor>& xs, int64_t dim_) {
+  GRAIN_CHECK(!xs.empty(), "concat: no tensors");
+  const Device device = common_device("concat", xs);
+  check_same_dtype("concat", xs);
+  const int dim = normalize_dim(dim_, xs[0].shape().size(), "concat");
+  Shape out_shape = xs[0].shape();
+  out_shape[dim] = 0;
+  std::vector<int64_t> offsets;
+  for (const Tensor& x : xs) {
+    GRAIN_CHECK(x.dim() == static_cast<int64_t>(out_shape.size()),
+                "concat: tensors of different rank: " << xs[0].shape() << " and " << x.shape());
+    for (size_t i = 0; i < out_shape.size(); ++i)
+      GRAIN_CHECK(static_cast<int>(i) == dim || x.shape()[i] == xs[0].shape()[i],
+                  "concat: shapes " << xs[0].shape() << " and " << x.shape() << " differ outside dim " << dim);
+    offsets.push_back(out_shape[dim]);
+    out_shape[dim] += x.shape()[dim];
+  }
+  if (device.is_cuda()) return concat_cuda(xs, dim, out_shape, offsets);
+  Tensor y = Tensor::empty(out_shape, xs[0].dtype(), device);
+  for (size_t i = 0; i < xs.size(); ++i) paste(xs[i], y, dim, offsets[i]);
+  std::vector<Shape> shapes;
+  for (const Tensor& x : xs) shapes.push_back(x.shape());
+  record("concat", xs, y, [shapes, offsets, dim](const Tensor& dy, const std::vector<bool>& need) {
+    if (dy.device().is_cuda()) throw_not_implemented_on_cuda("concat backward");
+    std::vector<Tensor> grads(shapes.size());
+    for (size_t i = 0; i < shapes.size(); ++i) {
+      if (!need[i]) continue;
+      grads[i] = Tensor::empty(shapes[i], dy.dtype(), dy.device());
+      cut(dy, grads[i], dim, offsets[i]);
+    }
+    return grads;
+  });
+  return y;
+}
+
+Tensor slice(const Tensor& x, int64_t dim_, int64_t start, int64_t end) {
+  const int dim = normalize_dim(dim_, x.shape().size(), "slice");
+  GRAIN_CHECK(0 <= start && start <= end && end <= x.shape()[dim],
+              "slice: range [" << start << ", " << end << ") out of bounds for dim " << dim << " of " << x.shape());
+  if (x.device().is_cuda()) return slice_cuda(x, dim, start, end);
+  Shape out_shape = x.shape();
+  out_shape[dim] = end - start;
+  Tensor y = Tensor::empty(out_shape, x.dtype(), x.device());
+  cut(x, y, dim, start);
+  record("slice", {x}, y, [in_shape = x.shape(), dim, start](const Tensor& dy, const std::vector<bool>&) {
+    if (dy.device().is_cuda()) throw_not_implemented_on_cuda("slice backward");
+    Tensor dx = Tensor::zeros(in_shape, dy.dtype(), dy.device());
+    paste(dy, dx, dim, start);
+    return std::vector<Tensor>{dx};
+  });
+  return y;
+}
+
+}  // namespace grain

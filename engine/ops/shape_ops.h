@@ -1,0 +1,28 @@
+// defines: reshape, permute, transpose, concat, slice — layout ops
+//
+// reshape returns a view (same storage; every tensor is contiguous, so this
+// is always safe); the others copy into a new tensor.
+#pragma once
+
+#include <vector>
+
+#include "engine/tensor.h"
+
+namespace grain {
+
+// Same elements, new shape (one dim may be -1 and is inferred). dx = reshape(dy, x.shape).
+Tensor reshape(const Tensor& x, const Shape& shape);
+
+// y[i_{dims[0]}, ..., i_{dims[r-1]}] = x[i_0, ..., i_{r-1}]: y.shape[k] = x.shape[dims[k]].
+// dx = permute(dy, inverse(dims)).
+Tensor permute(const Tensor& x, const std::vector<int64_t>& dims);
+// Swaps two dims (a permute).
+Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1);
+
+// Joins tensors of equal shape except along `dim`. dx_i = the matching slice of dy.
+Tensor concat(const std::vector<Tensor>& xs, int64_t dim);
+
+// x[..., start:end, ...] along `dim` (0 <= start <= end <= size). dx = dy placed in zeros.
+Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end);
+
+}  // namespace grain

@@ -1,0 +1,69 @@
+// defines: LrSchedule, ConstantLr, StepLr, ReduceLrOnPlateau
+//
+// A schedule maps progress to a learning rate. Step-based schedules are
+// asked per epoch (StepLr) and the plateau schedule per validation result,
+// as in torch.optim.lr_scheduler; each keeps its state in plain fields so
+// the trainer can checkpoint it.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+
+namespace grain {
+
+class LrSchedule {
+ public:
+  virtual ~LrSchedule() = default;
+  // The learning rate after `epoch` completed epochs and, for plateau
+  // schedules, a validation metric (lower is better) of that epoch.
+  virtual double update(int64_t epoch, double metric) = 0;
+  virtual double current() const = 0;
+};
+
+class ConstantLr : public LrSchedule {
+ public:
+  explicit ConstantLr(double lr) : lr_(lr) {}
+  double update(int64_t, double) override { return lr_; }
+  double current() const override { return lr_; }
+
+ private:
+  double lr_;
+};
+
+// lr = base gamma^(floor(epoch / step_size)) (torch StepLR).
+class StepLr : public LrSchedule {
+ public:
+  StepLr(double base, int64_t step_size, double gamma);
+  double update(int64_t epoch, double metric) override;
+  double current() const override { return lr_; }
+
+ private:
+  double base_, gamma_, lr_;
+  int64_t step_size_;
+};
+
+struct PlateauOptions {
+  double factor = 0.1;       // new lr = lr * factor
+  int64_t patience = 10;     // epochs without improvement before reducing
+  double threshold = 1e-4;   // relative improvement needed ("rel" mode, mode "min")
+  int64_t cooldown = 0;
+  double min_lr = 0.0;
+};
+
+// torch ReduceLROnPlateau(mode="min", threshold_mode="rel").
+class ReduceLrOnPlateau : public LrSchedule {
+ public:
+  ReduceLrOnPlateau(double base, const PlateauOptions& options);
+  double update(int64_t epoch, double metric) override;
+  double current() const override { return lr_; }
+
+  // State, for checkpoints.
+  double best = std::numeric_limits<double>::infinity();
+  int64_t bad_epochs = 0, cooldown_left = 0;
+
+ private:
+  PlateauOptions options_;
+  double lr_;
+};
+
+}  // namespace grain
