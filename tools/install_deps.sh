@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libopenblas-dev            # CPU backend GEMM
+  libopenblas-openmp-dev     # CPU backend GEMM (OpenMP build: one thread pool with the engine's loops)
   catch2                     # tests (Catch2 v2)
   libbenchmark-dev           # bench/
   libyaml-cpp-dev            # configs

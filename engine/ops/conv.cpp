@@ -1,8 +1,8 @@
 // defines: conv3d, conv2d (see conv.h)
 //
-// CPU: vol2col + GEMM per sample and per block of output depth slices
-// (kernels/cpu/vol2col.h), the block sized so the lowered matrix stays within
-// kColsBudget elements whatever the clip length. conv2d is conv3d on a
+// CPU: vol2col + GEMM over blocks of output depth slices taken across the
+// batch (kernels/cpu/vol2col.h), each block sized so the lowered matrix stays
+// within kColsBudget elements whatever the clip length. conv2d is conv3d on a
 // depth-1 volume; both share one shape check.
 #include "engine/ops/conv.h"
 #include "engine/ops/conv_cuda.h"
@@ -47,9 +47,12 @@ kernels::ConvGeometry geometry(const char* op, const Shape& x, const Shape& w, c
   return g;
 }
 
-int64_t slices_per_block(const kernels::ConvGeometry& g) {
+// The lowered matrix covers blocks of output depth slices taken across the
+// whole batch (global slice index n * out_d + od), so layers with a small
+// spatial extent still make one GEMM with many rows instead of N small ones.
+int64_t slices_per_block(const kernels::ConvGeometry& g, int64_t total_slices) {
   const int64_t per_slice = g.out_plane() * g.patch();
-  return std::clamp<int64_t>(kColsBudget / std::max<int64_t>(per_slice, 1), 1, g.out_d);
+  return std::clamp<int64_t>(kColsBudget / std::max<int64_t>(per_slice, 1), 1, total_slices);
 }
 
 // A 1x1x1 kernel with unit stride and no padding reads x as it is.
@@ -58,28 +61,37 @@ bool is_pointwise(const kernels::ConvGeometry& g) {
          g.pad_d == 0 && g.pad_h == 0 && g.pad_w == 0;
 }
 
+// Calls fn(n, od_begin, od_end, row_offset) for the per-sample pieces of the
+// global slices [s_begin, s_end); row_offset is the piece's first row in the block.
+template <typename Fn>
+void for_each_piece(const kernels::ConvGeometry& g, int64_t s_begin, int64_t s_end, Fn&& fn) {
+  for (int64_t s = s_begin; s < s_end;) {
+    const int64_t n = s / g.out_d, od = s % g.out_d, od_end = std::min(g.out_d, od + (s_end - s));
+    fn(n, od, od_end, (s - s_begin) * g.out_plane());
+    s += od_end - od;
+  }
+}
+
 template <typename T>
 void conv_forward_cpu(const Tensor& x, const Tensor& w, const Tensor& b, const kernels::ConvGeometry& g, Tensor& y) {
-  const int64_t n_batch = x.size(0), cout = w.size(0), patch = g.patch();
+  const int64_t cout = w.size(0), patch = g.patch(), total = x.size(0) * g.out_d;
   const int64_t in_volume = g.in_d * g.in_h * g.in_w * g.in_c;
-  const int64_t out_volume = g.out_d * g.out_plane() * cout;
-  const int64_t block = slices_per_block(g);
+  const int64_t block = slices_per_block(g, total);
   const bool pointwise = is_pointwise(g);
   std::vector<T> cols(pointwise ? 0 : static_cast<size_t>(block * g.out_plane() * patch));
-  const T* wp = w.data<T>();
-  for (int64_t n = 0; n < n_batch; ++n) {
-    const T* xn = x.data<T>() + n * in_volume;
-    T* yn = y.data<T>() + n * out_volume;
-    for (int64_t od = 0; od < g.out_d; od += block) {
-      const int64_t od_end = std::min(od + block, g.out_d), rows = (od_end - od) * g.out_plane();
-      const T* a = xn + od * g.out_plane() * g.in_c;
-      if (!pointwise) {
-        kernels::vol2col(xn, g, od, od_end, cols.data());
-        a = cols.data();
-      }
-      kernels::gemm(false, true, rows, cout, patch, T(1), a, patch, wp, patch, T(0),
-                    yn + od * g.out_plane() * cout, cout);
+  const T* xp = x.data<T>();
+  for (int64_t s = 0; s < total; s += block) {
+    const int64_t s_end = std::min(s + block, total), rows = (s_end - s) * g.out_plane();
+    // Pointwise: input rows are output rows, across samples too.
+    const T* a = xp + s * g.out_plane() * g.in_c;
+    if (!pointwise) {
+      for_each_piece(g, s, s_end, [&](int64_t n, int64_t od, int64_t od_end, int64_t row) {
+        kernels::vol2col(xp + n * in_volume, g, od, od_end, cols.data() + row * patch);
+      });
+      a = cols.data();
     }
+    kernels::gemm(false, true, rows, cout, patch, T(1), a, patch, w.data<T>(), patch, T(0),
+                  y.data<T>() + s * g.out_plane() * cout, cout);
   }
   if (b.defined()) {
     const T* bp = b.data<T>();
@@ -94,41 +106,41 @@ void conv_forward_cpu(const Tensor& x, const Tensor& w, const Tensor& b, const k
 template <typename T>
 void conv_backward_cpu(const Tensor& x, const Tensor& w, const kernels::ConvGeometry& g, const Tensor& dy,
                        Tensor* dx, Tensor* dw, Tensor* db) {
-  const int64_t n_batch = x.size(0), cout = w.size(0), patch = g.patch();
+  const int64_t cout = w.size(0), patch = g.patch(), total = x.size(0) * g.out_d;
   const int64_t in_volume = g.in_d * g.in_h * g.in_w * g.in_c;
-  const int64_t out_volume = g.out_d * g.out_plane() * cout;
-  const int64_t block = slices_per_block(g);
+  const int64_t block = slices_per_block(g, total);
   const bool pointwise = is_pointwise(g);
   const size_t block_elements = static_cast<size_t>(block * g.out_plane() * patch);
   std::vector<T> cols(dw && !pointwise ? block_elements : 0);
   std::vector<T> dcols(dx && !pointwise ? block_elements : 0);
   if (dx) dx->zero();
   if (dw) dw->zero();
-  for (int64_t n = 0; n < n_batch; ++n) {
-    const T* xn = x.data<T>() + n * in_volume;
-    const T* dyn = dy.data<T>() + n * out_volume;
-    for (int64_t od = 0; od < g.out_d; od += block) {
-      const int64_t od_end = std::min(od + block, g.out_d), rows = (od_end - od) * g.out_plane();
-      const T* dy_block = dyn + od * g.out_plane() * cout;
-      if (dw) {
-        const T* a = xn + od * g.out_plane() * g.in_c;
-        if (!pointwise) {
-          kernels::vol2col(xn, g, od, od_end, cols.data());
-          a = cols.data();
-        }
-        // dw [Cout, K] += dy_block^T [Cout, rows] a [rows, K]
-        kernels::gemm(true, false, cout, patch, rows, T(1), dy_block, cout, a, patch, T(1), dw->data<T>(), patch);
+  const T* xp = x.data<T>();
+  for (int64_t s = 0; s < total; s += block) {
+    const int64_t s_end = std::min(s + block, total), rows = (s_end - s) * g.out_plane();
+    const T* dy_block = dy.data<T>() + s * g.out_plane() * cout;
+    if (dw) {
+      const T* a = xp + s * g.out_plane() * g.in_c;
+      if (!pointwise) {
+        for_each_piece(g, s, s_end, [&](int64_t n, int64_t od, int64_t od_end, int64_t row) {
+          kernels::vol2col(xp + n * in_volume, g, od, od_end, cols.data() + row * patch);
+        });
+        a = cols.data();
       }
-      if (dx) {
-        T* dxn = dx->data<T>() + n * in_volume;
-        if (pointwise) {  // dx block = dy_block w, written in place
-          kernels::gemm(false, false, rows, patch, cout, T(1), dy_block, cout, w.data<T>(), patch, T(1),
-                        dxn + od * g.out_plane() * g.in_c, patch);
-        } else {
-          kernels::gemm(false, false, rows, patch, cout, T(1), dy_block, cout, w.data<T>(), patch, T(0),
-                        dcols.data(), patch);
-          kernels::col2vol(dcols.data(), g, od, od_end, dxn);
-        }
+      // dw [Cout, K] += dy_block^T [Cout, rows] a [rows, K]
+      kernels::gemm(true, false, cout, patch, rows, T(1), dy_block, cout, a, patch, T(1), dw->data<T>(), patch);
+    }
+    if (dx) {
+      T* dxp = dx->data<T>();
+      if (pointwise) {  // dx rows = dy_block w, written in place
+        kernels::gemm(false, false, rows, patch, cout, T(1), dy_block, cout, w.data<T>(), patch, T(1),
+                      dxp + s * g.out_plane() * g.in_c, patch);
+      } else {
+        kernels::gemm(false, false, rows, patch, cout, T(1), dy_block, cout, w.data<T>(), patch, T(0), dcols.data(),
+                      patch);
+        for_each_piece(g, s, s_end, [&](int64_t n, int64_t od, int64_t od_end, int64_t row) {
+          kernels::col2vol(dcols.data() + row * patch, g, od, od_end, dxp + n * in_volume);
+        });
       }
     }
   }

@@ -1,6 +1,7 @@
 // defines: gradcheck (see gradcheck.h)
 #include "tests/engine/gradcheck.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <sstream>
@@ -60,6 +61,7 @@ GradcheckResult gradcheck(const std::string& name,
       const double numeric = (plus - minus) / (2 * eps);
       const double a = analytic.defined() ? analytic.data<double>()[i] : 0.0;
       ++result.checked;
+      result.max_abs_error = std::max(result.max_abs_error, std::fabs(a - numeric));
       if (!(std::fabs(a - numeric) <= atol + rtol * std::fabs(numeric))) {
         std::ostringstream os;
         os << name << ": input " << k << " " << x.shape() << " element " << i << ": analytic " << a << ", numeric "

@@ -13,6 +13,7 @@ struct GradcheckResult {
   bool ok = true;
   std::string message;  // names op, input, element, analytic and numeric values
   int checked = 0;
+  double max_abs_error = 0;  // largest |analytic - numeric| seen
 };
 
 // Loss = sum_j sum(r_j * y_j) with fixed random r_j; compares the autograd

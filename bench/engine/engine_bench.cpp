@@ -1,0 +1,134 @@
+// CPU benchmarks of the engine's hot ops at the `tiny` preset's shapes
+// (model.md: T 16, crop 56, c2 = c3 = 8, LSTM hidden 64; batch 8), reporting
+// GFLOP/s (2 flops per multiply-add). Run:
+//   OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 build/bin/engine_bench
+// bench/engine/pytorch_reference.py times PyTorch's CPU ops on the same
+// shapes for comparison (docs/performance.md).
+#include <benchmark/benchmark.h>
+
+#include "engine/autograd.h"
+#include "engine/ops/conv.h"
+#include "engine/ops/lstm.h"
+#include "engine/ops/reduce.h"
+#include "kernels/cpu/gemm.h"
+
+using namespace grain;
+
+namespace {
+
+constexpr int64_t kBatch = 8, kFrames = 16;
+
+struct ConvShape {
+  const char* name;
+  int64_t cin, cout, size, kt, pad_t, pad_hw;
+};
+
+// The 3D channel's six layers of the tiny preset (the 2D channel is the same with kt = 1).
+const ConvShape kConvShapes[] = {
+    {"conv1 3->8 @56", 3, 8, 56, 3, 1, 1},   {"conv2 8->16 @28", 8, 16, 28, 3, 1, 1},
+    {"conv3 16->32 @14", 16, 32, 14, 3, 1, 1}, {"conv4 32->64 @7", 32, 64, 7, 3, 1, 0},
+    {"conv5 64->64 @5", 64, 64, 5, 3, 1, 0},   {"conv6 64->64 @3", 64, 64, 3, 3, 1, 0},
+};
+
+double conv_flops(const ConvShape& s) {
+  const int64_t out = s.size + 2 * s.pad_hw - 2;
+  return 2.0 * kBatch * kFrames * out * out * s.cout * s.cin * s.kt * 9;
+}
+
+void BM_Gemm(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  std::vector<float> a(n * n, 0.5f), b(n * n, 0.25f), c(n * n);
+  for (auto _ : state) {
+    kernels::gemm(false, false, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n);
+    benchmark::DoNotOptimize(c.data());
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n, benchmark::Counter::kIsIterationInvariantRate,
+                                                 benchmark::Counter::kIs1000);
+}
+BENCHMARK(BM_Gemm)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_Conv3dForward(benchmark::State& state) {
+  const ConvShape& s = kConvShapes[state.range(0)];
+  state.SetLabel(s.name);
+  const Tensor x = Tensor::uniform({kBatch, kFrames, s.size, s.size, s.cin}, -1, 1, 1);
+  const Tensor w = Tensor::uniform({s.cout, s.kt, 3, 3, s.cin}, -0.1, 0.1, 2);
+  const Tensor b = Tensor::zeros({s.cout});
+  const Conv3dParams p{{1, 1, 1}, {s.pad_t, s.pad_hw, s.pad_hw}, {1, 1, 1}};
+  NoGradGuard no_grad;
+  for (auto _ : state) benchmark::DoNotOptimize(conv3d(x, w, b, p));
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(conv_flops(s), benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+}
+BENCHMARK(BM_Conv3dForward)->DenseRange(0, 5)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Backward data + filter + bias (the forward is done once, outside the loop).
+void BM_Conv3dBackward(benchmark::State& state) {
+  const ConvShape& s = kConvShapes[state.range(0)];
+  state.SetLabel(s.name);
+  Tensor x = Tensor::uniform({kBatch, kFrames, s.size, s.size, s.cin}, -1, 1, 1);
+  Tensor w = Tensor::uniform({s.cout, s.kt, 3, 3, s.cin}, -0.1, 0.1, 2);
+  Tensor b = Tensor::zeros({s.cout});
+  x.set_requires_grad(true);
+  w.set_requires_grad(true);
+  b.set_requires_grad(true);
+  const Conv3dParams p{{1, 1, 1}, {s.pad_t, s.pad_hw, s.pad_hw}, {1, 1, 1}};
+  for (auto _ : state) {
+    state.PauseTiming();
+    const Tensor loss = sum(conv3d(x, w, b, p));
+    state.ResumeTiming();
+    loss.backward();
+  }
+  // Backward = data + filter gradients: twice the forward's multiply-adds.
+  state.counters["GFLOP/s"] = benchmark::Counter(2 * conv_flops(s), benchmark::Counter::kIsIterationInvariantRate,
+                                                 benchmark::Counter::kIs1000);
+}
+BENCHMARK(BM_Conv3dBackward)->DenseRange(0, 5)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The encoder's LSTM at the tiny preset: 2 layers, bidirectional, hidden 64, 128 inputs, T 16.
+std::vector<Tensor> lstm_weights(bool requires_grad) {
+  std::vector<Tensor> w;
+  uint64_t seed = 10;
+  for (int64_t l = 0; l < 2; ++l)
+    for (int64_t d = 0; d < 2; ++d) {
+      const int64_t in = l == 0 ? 128 : 128;
+      for (const Shape& s : {Shape{256, in}, Shape{256, 64}, Shape{256}, Shape{256}}) {
+        Tensor t = Tensor::uniform(s, -0.125, 0.125, seed++);
+        t.set_requires_grad(requires_grad);
+        w.push_back(t);
+      }
+    }
+  return w;
+}
+
+double lstm_flops() {  // per layer and direction: 2 (in + H) 4H multiply-adds per step and sample
+  return 2.0 * 2 * 2 * kBatch * kFrames * (128 + 64) * 256;
+}
+
+void BM_LstmForward(benchmark::State& state) {
+  const Tensor x = Tensor::uniform({kBatch, kFrames, 128}, -1, 1, 3);
+  const std::vector<Tensor> w = lstm_weights(false);
+  NoGradGuard no_grad;
+  for (auto _ : state) benchmark::DoNotOptimize(lstm(x, Tensor(), Tensor(), w, {2, 64, true}).output);
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(lstm_flops(), benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+}
+BENCHMARK(BM_LstmForward)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_LstmBackward(benchmark::State& state) {
+  Tensor x = Tensor::uniform({kBatch, kFrames, 128}, -1, 1, 3);
+  x.set_requires_grad(true);
+  const std::vector<Tensor> w = lstm_weights(true);
+  for (auto _ : state) {
+    state.PauseTiming();
+    const Tensor loss = sum(lstm(x, Tensor(), Tensor(), w, {2, 64, true}).output);
+    state.ResumeTiming();
+    loss.backward();
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(2 * lstm_flops(), benchmark::Counter::kIsIterationInvariantRate,
+                                                 benchmark::Counter::kIs1000);
+}
+BENCHMARK(BM_LstmBackward)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();
