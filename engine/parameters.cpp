@@ -17,6 +17,12 @@ std::shared_ptr<Parameter> ParameterStore::declare(const std::string& name, cons
   return p;
 }
 
+std::shared_ptr<Parameter> ParameterStore::declare_buffer(const std::string& name, const Shape& shape) {
+  auto p = declare(name, shape);
+  p->buffer = true;
+  return p;
+}
+
 void ParameterStore::materialize(Device device) {
   GRAIN_CHECK(!materialized(), "parameters: materialize() called twice");
   values_ = Tensor::zeros({total_}, dtype_, device);
@@ -25,8 +31,8 @@ void ParameterStore::materialize(Device device) {
   for (auto& p : parameters_) {
     p->value = Tensor::view_of(values_.impl()->storage, p->offset * es, p->shape, dtype_);
     p->value.impl()->name = p->name;
-    p->value.set_requires_grad(!p->frozen);
-    p->value.set_grad(Tensor::view_of(grads_.impl()->storage, p->offset * es, p->shape, dtype_));
+    p->value.set_requires_grad(!p->frozen && !p->buffer);
+    if (!p->buffer) p->value.set_grad(Tensor::view_of(grads_.impl()->storage, p->offset * es, p->shape, dtype_));
   }
 }
 
@@ -35,7 +41,7 @@ int ParameterStore::set_frozen(const std::string& prefix, bool frozen) {
   for (auto& p : parameters_) {
     if (p->name.rfind(prefix, 0) != 0) continue;
     p->frozen = frozen;
-    if (p->value.defined()) p->value.set_requires_grad(!frozen);
+    if (p->value.defined()) p->value.set_requires_grad(!frozen && !p->buffer);
     ++matched;
   }
   return matched;
@@ -54,7 +60,7 @@ std::shared_ptr<Parameter> ParameterStore::find(const std::string& name) const {
 std::vector<std::pair<int64_t, int64_t>> ParameterStore::trainable_ranges() const {
   std::vector<std::pair<int64_t, int64_t>> ranges;
   for (const auto& p : parameters_) {
-    if (p->frozen) continue;
+    if (p->frozen || p->buffer) continue;
     const int64_t count = numel(p->shape);
     if (!ranges.empty() && ranges.back().first + ranges.back().second == p->offset) {
       ranges.back().second += count;

@@ -183,20 +183,20 @@ Tensor Tensor::clone() const {
   return out;
 }
 
-void Tensor::copy_from(const Tensor& src) {
+void Tensor::copy_from(const Tensor& src) const {
   GRAIN_CHECK(src.shape() == shape() && src.dtype() == dtype(),
               "copy_from: source " << src.shape() << " " << dtype_name(src.dtype()) << " into "
                                    << shape() << " " << dtype_name(dtype()));
   device_runtime::copy(raw_data(), device(), src.raw_data(), src.device(), nbytes());
 }
 
-void Tensor::fill(double value) {
+void Tensor::fill(double value) const {
   if (value == 0.0) return zero();
   GRAIN_CHECK(device().is_cpu(), "fill: only CPU tensors can be filled with a non-zero value");
   for (int64_t i = 0; i < numel(); ++i) store_as(raw_data(), dtype(), i, value);
 }
 
-void Tensor::zero() { device_runtime::fill_zero(raw_data(), device(), nbytes()); }
+void Tensor::zero() const { device_runtime::fill_zero(raw_data(), device(), nbytes()); }
 
 bool Tensor::requires_grad() const { return impl_ && impl_->requires_grad; }
 

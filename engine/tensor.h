@@ -98,9 +98,9 @@ class Tensor {
   Tensor to(Device device) const;            // copy to another device (no-op if same)
   Tensor to(DType dtype) const;              // CPU cast to a new tensor, no autograd
   Tensor clone() const;                      // deep copy, no autograd
-  void copy_from(const Tensor& src);         // in place, same shape and dtype; no autograd
-  void fill(double value);                   // in place; no autograd
-  void zero();
+  void copy_from(const Tensor& src) const;   // in place (writes the storage), same shape and dtype; no autograd
+  void fill(double value) const;             // in place; no autograd
+  void zero() const;
 
   // ---- autograd (see engine/autograd.h) ----
   bool requires_grad() const;
