@@ -4,6 +4,7 @@
 // inputs sit on different devices is an error; Tensor::to(device) copies.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace grain {

@@ -6,6 +6,7 @@
 // backward walks the steps in reverse, then does the input-side weight
 // gradient and the input gradient as one GEMM each.
 #include "engine/ops/lstm.h"
+#include "engine/ops/lstm_cuda.h"
 
 #include <cmath>
 #include <cstring>
@@ -197,7 +198,7 @@ LstmOutput lstm(const Tensor& x, const Tensor& h0, const Tensor& c0, const std::
     GRAIN_CHECK(!s->defined() || s->shape() == (Shape{p.layers * dirs, n, hid}),
                 "lstm: initial states must be [" << p.layers * dirs << "," << n << "," << hid << "], got "
                                                  << s->shape());
-  if (device.is_cuda()) throw_not_implemented_on_cuda("lstm");
+  if (device.is_cuda()) return lstm_cuda(x, h0, c0, weights, p);
 
   LstmOutput out;
   out.h_n = Tensor::empty({p.layers * dirs, n, hid}, x.dtype());

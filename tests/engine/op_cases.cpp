@@ -118,7 +118,9 @@ std::vector<OpCase> build() {
   add_case(make("mean", "dims 0,2 keepdim", {U({2, 3, 4})}, [](const Inputs& x) { return Outputs{mean(x[0], {0, 2}, true)}; }));
 
   add_case(make("batch_norm", "training", {U({3, 4, 5}), P({5}), U({5})}, [](const Inputs& x) {
-    Tensor rm = Tensor::zeros({5}, x[0].dtype()), rv = Tensor::ones({5}, x[0].dtype());
+    // Fresh running statistics on the inputs' device for every run.
+    const Tensor rm = Tensor::zeros({5}, x[0].dtype(), x[0].device());
+    const Tensor rv = Tensor::ones({5}, x[0].dtype()).to(x[0].device());
     return Outputs{batch_norm(x[0], x[1], x[2], rm, rv, {true, 0.1, 1e-5})};
   }));
   add_case(make("batch_norm", "evaluation (running statistics)", {U({4, 3}), P({3}), U({3}), constant(U({3})), constant(P({3}))},

@@ -1,0 +1,17 @@
+// defines: dropout_mask_cuda (see dropout_cuda.h) — the CPU's mask, bit for bit
+#include "engine/cuda/context.h"
+#include "engine/cuda/op_support.h"
+#include "engine/ops/dropout_cuda.h"
+#include "kernels/cuda/sequence_kernels.h"
+
+namespace grain {
+
+Tensor dropout_mask_cuda(const Tensor& x, double p, uint64_t seed) {
+  cuda::require_float32("dropout", {x});
+  Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
+  kernels::cuda::dropout(cuda::f32(x), cuda::f32(y), x.numel(), p, seed, cuda::context(x.device()).stream());
+  cuda::after_op("dropout", x.device().index);
+  return y;
+}
+
+}  // namespace grain

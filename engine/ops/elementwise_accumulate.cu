@@ -1,0 +1,15 @@
+// defines: add_into_cuda (see elementwise_accumulate_cuda.h)
+#include "engine/cuda/context.h"
+#include "engine/cuda/op_support.h"
+#include "engine/ops/elementwise_accumulate_cuda.h"
+#include "kernels/cuda/elementwise.h"
+
+namespace grain {
+
+void add_into_cuda(const Tensor& dst, const Tensor& src) {
+  cuda::require_float32("add_into", {dst, src});
+  kernels::cuda::add_into(cuda::f32(dst), cuda::f32(src), dst.numel(), cuda::context(dst.device()).stream());
+  cuda::after_op("add_into", dst.device().index);
+}
+
+}  // namespace grain

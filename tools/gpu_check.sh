@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# One-shot validation of the CUDA backend on a GPU machine:
+#   1. finds cuDNN and NCCL (standard prefixes first, else the pip wheels
+#      nvidia-cudnn-cu13 / nvidia-nccl-cu13 that PyTorch installs, located by
+#      asking python3) and the Debian build dependencies (else the bundle made
+#      by tools/gpu_deps_bundle.sh in build-gpu-deps/);
+#   2. configures build-gpu with -DENGINE_CUDA=ON for the card's architecture
+#      and builds, with all cores, only cuda_tests and conv3d_bench;
+#   3. runs the `cuda` CTest label and a short conv3d_bench (paper preset
+#      layers, batch 16), writing logs and JSON to $GPU_CHECK_OUT (default
+#      build-gpu/gpu_check; the device tool's $OUT when set);
+#   4. prints a short table last: tests passed/failed, device, cuDNN version,
+#      conv3d TFLOP/s per paper layer shape.
+# Budget: under 8 minutes on a 16-core H100/H200 (build ~4, tests ~1, bench ~2).
+#
+# Usage (repository root):  tools/gpu_check.sh
+# Environment: CUDNN_ROOT, NCCL_ROOT (skip the search), GPU_CHECK_BENCH=0
+# (skip the bench), GPU_CHECK_OUT (where logs go), GPU_CHECK_BUILD (build
+# folder, default build-gpu).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+start=$(date +%s)
+build=${GPU_CHECK_BUILD:-build-gpu}
+out=${GPU_CHECK_OUT:-${OUT:-$build/gpu_check}}
+mkdir -p "$out"
+log() { echo "gpu_check [$(( $(date +%s) - start ))s]: $*"; }
+
+# ---- the card ---------------------------------------------------------------
+device=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1)
+cap=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -1 | tr -d '.[:space:]')
+arch=${cap:-90}
+log "device '${device:-none found}', CUDA architecture $arch"
+
+# ---- cuDNN and NCCL ---------------------------------------------------------
+wheel_dir() {  # the folder of an nvidia.* wheel package, via the python3 that holds PyTorch
+  python3 - "$1" <<'PY' 2>/dev/null
+import importlib, os, sys
+try:
+    m = importlib.import_module(sys.argv[1])
+    paths = list(getattr(m, "__path__", [])) or [os.path.dirname(m.__file__)]
+    print(paths[0])
+except Exception:
+    pass
+PY
+}
+find_prefix() {  # find_prefix HEADER LIBGLOB WHEEL: prints a prefix holding include/HEADER
+  local header=$1 lib=$2 wheel=$3 p
+  for p in /usr/local/cuda /usr /usr/local /opt/cuda; do
+    [ -e "$p/include/$header" ] || [ -e "$p/include/x86_64-linux-gnu/$header" ] || continue
+    if compgen -G "$p/lib/$lib" >/dev/null || compgen -G "$p/lib64/$lib" >/dev/null ||
+       compgen -G "$p/lib/x86_64-linux-gnu/$lib" >/dev/null; then
+      echo "$p"; return
+    fi
+  done
+  # The pip wheels: the package's folder, else a search of site-packages.
+  local found="" site
+  p=$(wheel_dir "$wheel")
+  [ -n "$p" ] && found=$(find "$p" -maxdepth 3 -name "$header" 2>/dev/null | head -1)
+  if [ -z "$found" ]; then
+    site=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' 2>/dev/null)
+    [ -n "$site" ] && found=$(find "$site/nvidia" -maxdepth 4 -name "$header" 2>/dev/null | head -1)
+  fi
+  [ -n "$found" ] && dirname "$(dirname "$found")"
+}
+CUDNN_ROOT=${CUDNN_ROOT:-$(find_prefix cudnn_version.h 'libcudnn.so*' nvidia.cudnn)}
+NCCL_ROOT=${NCCL_ROOT:-$(find_prefix nccl.h 'libnccl.so*' nvidia.nccl)}
+log "cuDNN at '${CUDNN_ROOT:-not found}', NCCL at '${NCCL_ROOT:-not found}'"
+if [ -z "$CUDNN_ROOT" ]; then
+  log "FAILED: cuDNN not found (set CUDNN_ROOT or pip install nvidia-cudnn-cu13)"
+  exit 1
+fi
+export CUDNN_ROOT NCCL_ROOT
+for p in "$CUDNN_ROOT" "$NCCL_ROOT"; do
+  [ -n "$p" ] && [ -d "$p/lib" ] && export LD_LIBRARY_PATH="$p/lib:${LD_LIBRARY_PATH:-}"
+done
+# The wheels ship libcudnn.so.9 only; the linker wants the unversioned name
+# through find_library's versioned fallback (cmake/FindCUDNN.cmake), fine.
+
+# ---- Debian build dependencies (OpenBLAS, Catch2, benchmark) ----------------
+cmake_extra=()
+deps=$root/build-gpu-deps/usr
+la=x86_64-linux-gnu
+if [ ! -e /usr/include/$la/openblas-openmp/cblas.h ] && [ -d "$deps" ]; then
+  log "OpenBLAS (OpenMP) from build-gpu-deps"
+  cmake_extra+=("-DGRAIN_OPENBLAS_LIBRARY=$deps/lib/$la/openblas-openmp/libopenblas.so"
+                "-DCBLAS_INCLUDE_DIR=$deps/include/$la/openblas-openmp")
+  export LD_LIBRARY_PATH="$deps/lib/$la/openblas-openmp:$deps/lib/$la:${LD_LIBRARY_PATH:-}"
+fi
+if [ -d "$deps" ]; then
+  cmake_extra+=("-DCMAKE_PREFIX_PATH=$deps")  # consulted after the system's own packages
+  export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}:$deps/lib/$la"
+fi
+
+# ---- configure and build ----------------------------------------------------
+generator=()  # Ninja for a fresh folder; an existing one keeps its generator
+[ ! -f "$build/CMakeCache.txt" ] && command -v ninja >/dev/null && generator=(-G Ninja)
+log "configuring $build"
+if ! cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DENGINE_CUDA=ON \
+     -DCMAKE_CUDA_ARCHITECTURES="$arch" -DGRAIN_SUBDIR_FILTER='(tests|bench)/(cuda|engine)' \
+     -DCUDNN_ROOT="$CUDNN_ROOT" ${NCCL_ROOT:+-DNCCL_ROOT="$NCCL_ROOT"} "${cmake_extra[@]}" \
+     >"$out/configure.log" 2>&1; then
+  tail -30 "$out/configure.log"
+  log "FAILED: configure (log: $out/configure.log)"
+  exit 1
+fi
+grep "grain: CUDA backend" "$out/configure.log"
+jobs=$(nproc)
+log "building cuda_tests and conv3d_bench with $jobs jobs"
+targets=(cuda_tests)
+[ -d bench/cuda ] && targets+=(conv3d_bench)
+if ! cmake --build "$build" -j "$jobs" --target "${targets[@]}" >"$out/build.log" 2>&1; then
+  grep -E "error|Error" "$out/build.log" | head -30
+  log "FAILED: build (log: $out/build.log)"
+  exit 1
+fi
+
+# ---- tests ------------------------------------------------------------------
+log "running the cuda tests (ctest -L cuda)"
+( cd "$build" && timeout 330 ctest -L cuda -V ) >"$out/ctest.log" 2>&1
+ctest_rc=$?
+grep -E "(cuda_tests: |test cases:|assertions:|All tests passed|FAILED|failed|Skipped|tests passed)" "$out/ctest.log" | tail -40
+
+# ---- benchmark --------------------------------------------------------------
+bench_rc=skipped
+if [ "${GPU_CHECK_BENCH:-1}" != 0 ] && [ -x "$build/bin/conv3d_bench" ]; then
+  log "running conv3d_bench (paper preset shapes, short)"
+  timeout 180 "$build/bin/conv3d_bench" --backend=cuda --benchmark_repetitions=3 --benchmark_min_time=0.03 \
+    --benchmark_report_aggregates_only=true --benchmark_out="$out/conv3d_bench.json" \
+    --benchmark_out_format=json >"$out/conv3d_bench.log" 2>&1
+  bench_rc=$?
+fi
+
+# ---- the table --------------------------------------------------------------
+summary=$(grep -E "(All tests passed|test cases:)" "$out/ctest.log" | tail -1 | sed 's/^[0-9]*: //')
+header=$(grep -m1 "cuda_tests: " "$out/ctest.log" | sed 's/^[0-9]*: //')
+echo
+echo "================ gpu_check summary ================"
+printf "%-22s %s\n" "device" "${device:-?}"
+printf "%-22s %s\n" "library versions" "${header#cuda_tests: }"
+ctest_state=$( [ $ctest_rc -eq 0 ] && echo passed || echo "FAILED (rc $ctest_rc)")
+if grep -q "\*\*\*Skipped" "$out/ctest.log"; then ctest_state="SKIPPED: no GPU visible"; ctest_rc=77; fi
+printf "%-22s %s\n" "ctest -L cuda" "$ctest_state"
+printf "%-22s %s\n" "cuda_tests (Catch2)" "${summary:-no summary}"
+grep -E "parity failures in op" "$out/ctest.log" | sed 's/^[0-9]*: //' | sort | uniq | head -20
+if [ -f "$out/conv3d_bench.json" ]; then
+  python3 - "$out/conv3d_bench.json" <<'PY'
+import json, sys
+try:
+    data = json.load(open(sys.argv[1]))
+except Exception as e:  # a bench cut off by its timeout leaves the JSON unfinished
+    print(f"conv3d_bench JSON unreadable ({e}); see conv3d_bench.log")
+    sys.exit(0)
+rows = [b for b in data.get("benchmarks", []) if b.get("aggregate_name", "median") == "median"]
+print(f"{'conv3d (median)':<44} {'ms':>8} {'TFLOP/s':>8} {'% peak':>7}  algorithm")
+for b in rows:
+    ms = b.get("real_time", 0) if b.get("time_unit") == "ms" else b.get("real_time", 0) / 1e6
+    name = b.get("run_name", b["name"]).replace("/manual_time", "")
+    print(f"{name[:44]:<44} {ms:8.3f} {b.get('TFLOPs', 0):8.2f} {b.get('pct_peak', 0):7.1f}  {b.get('label', '')}")
+PY
+else
+  printf "%-22s %s\n" "conv3d_bench" "not run ($bench_rc)"
+fi
+printf "%-22s %s\n" "elapsed" "$(( $(date +%s) - start )) s"
+echo "logs: $out"
+[ $ctest_rc -eq 0 ]
