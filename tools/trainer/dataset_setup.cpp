@@ -1,0 +1,143 @@
+// defines: open_training_data (see dataset_setup.h)
+#include "tools/trainer/dataset_setup.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "data/common/error.h"
+#include "data/loader/shard_reader.h"
+#include "data/synth/dataset_writer.h"
+#include "engine/error.h"
+
+namespace grain {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void generate_if_missing(const TrainerConfig& c) {
+  if (c.generate.empty() || fs::exists(c.dataset_root / "labels.json")) return;
+  std::fprintf(stderr, "trainer: %s has no labels.json; generating the %s dataset there (seed %llu)\n",
+               c.dataset_root.string().c_str(), c.generate.c_str(), static_cast<unsigned long long>(c.generate_seed));
+  const auto kind = data::synth::make_dataset_kind(c.generate);
+  data::synth::WriteOptions options;
+  options.out = c.dataset_root;
+  options.seed = c.generate_seed;
+  options.splits = kind->default_splits();
+  if (c.generate_train > 0) options.splits.train = c.generate_train;
+  if (c.generate_validation > 0) options.splits.validation = c.generate_validation;
+  if (c.generate_test > 0) options.splits.test = c.generate_test;
+  options.width = c.generate_width;
+  options.height = c.generate_height;
+  options.format = c.generate_format == "jpeg" ? data::synth::VideoFormat::kJpeg : data::synth::VideoFormat::kWebm;
+  options.threads = c.threads;
+  const data::synth::WriteStats stats = data::synth::write_dataset(*kind, options);
+  std::fprintf(stderr, "trainer: generated %lld videos in %.1f s\n", static_cast<long long>(stats.written),
+               stats.seconds);
+}
+
+data::DatasetLayout layout_of(const TrainerConfig& c) {
+  GRAIN_CHECK(fs::is_directory(c.dataset_root),
+              "dataset.root " << c.dataset_root.string() << " is not a folder (set dataset.generate to create one)");
+  data::DatasetLayout layout = data::DatasetLayout::detect(c.dataset_root);
+  if (!c.labels_file.empty()) layout.labels = c.labels_file;
+  if (!c.train_file.empty()) layout.train = c.train_file;
+  if (!c.validation_file.empty()) layout.validation = c.validation_file;
+  if (!c.test_file.empty()) layout.test = c.test_file;
+  if (!c.groups_file.empty()) layout.groups = c.groups_file;
+  return layout;
+}
+
+std::shared_ptr<const data::ClipSource> make_source(const TrainerConfig& c, const data::DatasetLayout& layout,
+                                                    const std::vector<data::VideoLabel>& videos) {
+  data::DecodeOptions decode;
+  decode.fps = c.fps;
+  decode.width = static_cast<int>(c.model.resize);
+  decode.height = static_cast<int>(c.model.resize);
+  const std::vector<std::string> ids = data::ids_of(videos);
+  std::string storage = c.storage;
+  if (storage == "auto") storage = fs::is_directory(layout.root / layout.videos) ? "videos" : "frames";
+  if (storage == "shards") {
+    auto reader = std::make_shared<const data::ShardReader>(c.shards_dir);
+    return data::make_shard_source(reader, ids, c.fps, static_cast<int>(c.model.resize),
+                                   static_cast<int>(c.model.resize));
+  }
+  if (storage == "frames") return data::make_frame_folder_source(layout, ids, c.fps, decode);
+  return data::make_video_file_source(layout, ids, decode);
+}
+
+data::LoaderConfig loader_config(const TrainerConfig& c, bool train) {
+  data::LoaderConfig l;
+  l.batch_size = static_cast<int>(train ? c.batch_size : c.eval_batch_size);
+  l.clip.frames = static_cast<int>(c.model.frames);
+  l.clip.height = l.clip.width = static_cast<int>(c.model.resize);
+  l.clip.crop_height = l.clip.crop_width = static_cast<int>(c.model.crop);
+  l.clip.fps = c.fps;
+  l.clip.pixel_scale = static_cast<float>(c.pixel_scale);
+  l.clip.pixel_type = data::PixelType::kFloat32;
+  l.train = train;
+  l.seed = c.seed;
+  l.drop_last = train;
+  l.workers = c.workers;
+  l.max_bad_fraction = c.max_bad_fraction;
+  l.caption_length = static_cast<int>(c.model.caption_length);
+  return l;
+}
+
+std::vector<data::VideoLabel> first_n(std::vector<data::VideoLabel> v, int64_t n) {
+  if (n > 0 && static_cast<int64_t>(v.size()) > n) v.resize(static_cast<size_t>(n));
+  return v;
+}
+
+}  // namespace
+
+int class_of(const TrainerConfig& c, const data::VideoLabel& video) {
+  return c.task == Task::kCoarseClasses ? video.group : video.category;
+}
+
+const std::string& caption_of(const TrainerConfig& c, const data::VideoLabel& video) {
+  return c.task == Task::kSimplifiedCaptions ? video.simplified_caption : video.caption;
+}
+
+TrainingData open_training_data(const TrainerConfig& c, const fs::path& vocabulary_file) {
+  generate_if_missing(c);
+  TrainingData d;
+  d.layout = layout_of(c);
+  const data::Annotations annotations = data::Annotations::load(d.layout);
+  d.category_names = annotations.category_names();
+  if (c.task == Task::kCoarseClasses) {
+    GRAIN_CHECK(annotations.has_groups(), "task cg_classes needs action groups, but "
+                                              << (d.layout.root / d.layout.groups).string() << " was not found");
+    d.class_names = annotations.group_names();
+  } else {
+    d.class_names = annotations.category_names();
+  }
+  d.num_classes = static_cast<int64_t>(d.class_names.size());
+  d.train_videos = first_n(annotations.split(c.train_split), c.max_train_videos);
+  d.eval_videos = first_n(annotations.split(c.eval_split), c.max_eval_videos);
+  GRAIN_CHECK(!d.train_videos.empty(), "dataset split " << c.train_split << " of " << c.dataset_root.string()
+                                                        << " is empty");
+  GRAIN_CHECK(static_cast<int64_t>(d.train_videos.size()) >= c.batch_size,
+              "train.batch_size " << c.batch_size << " is larger than the " << d.train_videos.size()
+                                  << " training videos");
+
+  if (c.is_captioning()) {
+    if (fs::exists(vocabulary_file)) {
+      d.vocabulary = std::make_shared<const data::Vocabulary>(data::Vocabulary::load(vocabulary_file));
+    } else {
+      std::vector<std::string> captions;
+      for (const auto& v : d.train_videos) captions.push_back(caption_of(c, v));
+      auto vocabulary = data::Vocabulary::build(captions, static_cast<int>(c.vocabulary_min_count));
+      vocabulary.save(vocabulary_file);
+      d.vocabulary = std::make_shared<const data::Vocabulary>(std::move(vocabulary));
+    }
+  }
+  d.train_loader = std::make_unique<data::DataLoader>(make_source(c, d.layout, d.train_videos), d.train_videos,
+                                                      loader_config(c, true), d.vocabulary);
+  if (!d.eval_videos.empty())
+    d.eval_loader = std::make_unique<data::DataLoader>(make_source(c, d.layout, d.eval_videos), d.eval_videos,
+                                                       loader_config(c, false), d.vocabulary);
+  return d;
+}
+
+}  // namespace grain

@@ -1,0 +1,40 @@
+// defines: grain::TrainingData, open_training_data — the dataset side of a run
+//
+// Generates the configured synthetic dataset on first use, reads the
+// annotations in the SSv2 layout, picks the task's label view (action group,
+// category, simplified or full caption), builds or reloads the vocabulary and
+// creates the training and evaluation loaders. Nothing here knows whether the
+// data is synthetic.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "data/loader/loader.h"
+#include "data/ssv2/annotations.h"
+#include "data/ssv2/vocabulary.h"
+#include "tools/trainer/trainer_config.h"
+
+namespace grain {
+
+struct TrainingData {
+  data::DatasetLayout layout;
+  std::vector<std::string> class_names;  // the task's classes (groups or categories)
+  std::vector<std::string> category_names;
+  std::shared_ptr<const data::Vocabulary> vocabulary;  // null for classification tasks
+  std::vector<data::VideoLabel> train_videos, eval_videos;
+  std::unique_ptr<data::DataLoader> train_loader, eval_loader;
+  int64_t num_classes = 0;
+};
+
+// vocabulary_file: the run's vocabulary.json; reused when it exists (resume),
+// built from the training captions and saved there otherwise.
+TrainingData open_training_data(const TrainerConfig& config, const std::filesystem::path& vocabulary_file);
+
+// The class index of a video for the task (group for cg_classes, category otherwise).
+int class_of(const TrainerConfig& config, const data::VideoLabel& video);
+// The task's caption text of a video (simplified for so_captions).
+const std::string& caption_of(const TrainerConfig& config, const data::VideoLabel& video);
+
+}  // namespace grain

@@ -1,0 +1,72 @@
+// defines: grain::TrainerConfig, trainer_schema, read_trainer_config
+//
+// The trainer's settings, typed. trainer_schema() declares every config key
+// (with defaults and descriptions; `trainer --help-config` prints them);
+// read_trainer_config() turns validated values into this struct, resolving
+// the preset and the task's defaults.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "models/model_config.h"
+#include "models/video_model.h"
+#include "tools/trainer/config_schema.h"
+
+namespace grain {
+
+// The four source tasks of the paper, by granularity.
+enum class Task { kCoarseClasses, kFineClasses, kSimplifiedCaptions, kFullCaptions };
+
+struct TrainerConfig {
+  Task task = Task::kFineClasses;
+  std::string task_name;
+
+  // dataset
+  std::filesystem::path dataset_root;
+  std::string generate;  // "" / synth-ss / synth-kitchen
+  uint64_t generate_seed = 1;
+  int64_t generate_train = 0, generate_validation = 0, generate_test = 0;
+  int generate_width = 128, generate_height = 96;
+  std::string generate_format = "webm";
+  std::string storage = "auto";  // auto | videos | frames | shards
+  std::filesystem::path shards_dir;  // for storage = shards
+  double fps = 12;
+  std::string labels_file, train_file, validation_file, test_file, groups_file;
+  std::string train_split = "train", eval_split = "validation";
+  int64_t max_train_videos = 0, max_eval_videos = 0;
+
+  ModelConfig model;
+  int64_t vocabulary_min_count = 1;
+  LossWeights loss;
+  bool score_padding = false;
+
+  // optimisation
+  std::string optimizer = "adam";
+  double lr = 1e-3, weight_decay = 0, momentum = 0.9, beta1 = 0.9, beta2 = 0.999, adam_eps = 1e-8;
+  double clip_grad_norm = 0;  // 0: off
+  std::string schedule = "constant";
+  int64_t step_size = 10;
+  double gamma = 0.1, plateau_factor = 0.1, plateau_threshold = 1e-4, min_lr = 0;
+  int64_t plateau_patience = 10, plateau_cooldown = 0;
+
+  // the run
+  int64_t epochs = 10, max_steps = 0, batch_size = 8, eval_batch_size = 0;
+  uint64_t seed = 0;
+  int workers = 2, threads = 0;
+  int64_t eval_every_steps = 0, checkpoint_every_steps = 0, keep_checkpoints = 3, log_every_steps = 10;
+  int64_t max_nonfinite_steps = 5;
+  double max_bad_fraction = 0.01, pixel_scale = 64;
+  int64_t beam_width = 1;
+  std::string device = "cpu";
+  std::filesystem::path out_dir;
+
+  bool is_captioning() const { return task == Task::kSimplifiedCaptions || task == Task::kFullCaptions; }
+};
+
+const ConfigSchema& trainer_schema();
+
+// Reads and validates `file` with overrides; throws naming the file and the key.
+TrainerConfig read_trainer_config(const ConfigValues& values, const std::filesystem::path& file);
+
+}  // namespace grain
