@@ -117,7 +117,7 @@ nlohmann::json parse_header_json(std::string_view text, const std::string& sourc
   };
   try {
     return nlohmann::json::parse(text.begin(), text.end(), callback);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     throw DataError(source + ": safetensors header is not valid JSON: " + e.what());
   }
 }

@@ -281,3 +281,15 @@ TEST_CASE("safetensors: typed helpers copy values in and out and check the dtype
   CHECK_THROWS_WITH(make_safetensors_entry<float>("w", {4}, weights), Contains("tensor 'w': shape needs 4 values, got 6"));
   CHECK_THROWS_WITH(back.at("missing"), Contains("typed.safetensors: no tensor named 'missing'"));
 }
+
+TEST_CASE("a header number too large for a double is rejected, not a crash", "[safetensors]") {
+  // Found by fuzzing a sibling JSON reader: nlohmann throws out_of_range here.
+  std::string header = R"({"a":{"dtype":"F32","shape":[1e999],"data_offsets":[0,4]}})";
+  while (header.size() % 8) header += ' ';
+  std::string bytes(8, '\0');
+  const uint64_t n = header.size();
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+  bytes += header + std::string(4, '\0');
+  CHECK_THROWS_WITH(grain::formats::decode_safetensors(bytes, "big.safetensors"),
+                    Catch::Matchers::Contains("big.safetensors") && Catch::Matchers::Contains("not valid JSON"));
+}

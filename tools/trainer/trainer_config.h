@@ -53,7 +53,7 @@ struct TrainerConfig {
   // the run
   int64_t epochs = 10, max_steps = 0, batch_size = 8, eval_batch_size = 0;
   uint64_t seed = 0;
-  int workers = 2, threads = 0;
+  int workers = 1, threads = 0;
   int64_t eval_every_steps = 0, checkpoint_every_steps = 0, keep_checkpoints = 3, log_every_steps = 10;
   int64_t max_nonfinite_steps = 5;
   double max_bad_fraction = 0.01, pixel_scale = 64;

@@ -1,0 +1,68 @@
+// ClipSource implementations for video files and JPEG frame folders.
+#include "data/loader/clip_source.h"
+
+#include "data/common/error.h"
+#include "data/video/frame_folder.h"
+
+namespace grain::data {
+namespace {
+
+class VideoFileSource final : public ClipSource {
+ public:
+  VideoFileSource(DatasetLayout layout, std::vector<std::string> ids, DecodeOptions options)
+      : layout_(std::move(layout)), ids_(std::move(ids)), options_(options) {}
+  int64_t size() const override { return static_cast<int64_t>(ids_.size()); }
+  DecodedVideo load(int64_t i) const override { return decode_video(layout_.video_path(at(i)), options_); }
+  std::string describe(int64_t i) const override { return layout_.video_path(at(i)).string(); }
+
+ private:
+  const std::string& at(int64_t i) const {
+    if (i < 0 || i >= size()) throw DataError("video index " + std::to_string(i) + " out of range");
+    return ids_[static_cast<size_t>(i)];
+  }
+  DatasetLayout layout_;
+  std::vector<std::string> ids_;
+  DecodeOptions options_;
+};
+
+class FrameFolderSource final : public ClipSource {
+ public:
+  FrameFolderSource(DatasetLayout layout, std::vector<std::string> ids, double source_fps, DecodeOptions options)
+      : layout_(std::move(layout)), ids_(std::move(ids)), source_fps_(source_fps), options_(options) {}
+  int64_t size() const override { return static_cast<int64_t>(ids_.size()); }
+  DecodedVideo load(int64_t i) const override {
+    return decode_frame_folder(layout_.frames_path(at(i)), source_fps_, options_);
+  }
+  std::string describe(int64_t i) const override { return layout_.frames_path(at(i)).string(); }
+
+ private:
+  const std::string& at(int64_t i) const {
+    if (i < 0 || i >= size()) throw DataError("video index " + std::to_string(i) + " out of range");
+    return ids_[static_cast<size_t>(i)];
+  }
+  DatasetLayout layout_;
+  std::vector<std::string> ids_;
+  double source_fps_;
+  DecodeOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<ClipSource> make_video_file_source(const DatasetLayout& layout, std::vector<std::string> ids,
+                                                   const DecodeOptions& options) {
+  return std::make_unique<VideoFileSource>(layout, std::move(ids), options);
+}
+
+std::unique_ptr<ClipSource> make_frame_folder_source(const DatasetLayout& layout, std::vector<std::string> ids,
+                                                     double source_fps, const DecodeOptions& options) {
+  return std::make_unique<FrameFolderSource>(layout, std::move(ids), source_fps, options);
+}
+
+std::vector<std::string> ids_of(const std::vector<VideoLabel>& videos) {
+  std::vector<std::string> ids;
+  ids.reserve(videos.size());
+  for (const auto& v : videos) ids.push_back(v.id);
+  return ids;
+}
+
+}  // namespace grain::data

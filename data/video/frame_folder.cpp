@@ -1,0 +1,87 @@
+// JPEG frame folders: list, resample by index arithmetic, decode only the
+// selected frames, resize.
+#include "data/video/frame_folder.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <string>
+
+#include "data/common/error.h"
+#include "data/video/jpeg.h"
+#include "data/video/rgb_resize.h"
+
+extern "C" {
+#include <libavutil/rational.h>
+}
+
+namespace grain::data {
+
+DecodedVideo decode_frame_folder(const std::filesystem::path& folder, double source_fps,
+                                 const DecodeOptions& options) {
+  namespace fs = std::filesystem;
+  const auto start = std::chrono::steady_clock::now();
+  const std::string name = folder.string();
+  if (!fs::is_directory(folder)) throw DataError(name + ": frame folder not found");
+  if (!(source_fps > 0)) throw DataError(name + ": source frame rate must be positive");
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(folder)) {
+    const std::string ext = e.path().extension().string();
+    if (e.is_regular_file() && (ext == ".jpg" || ext == ".jpeg" || ext == ".JPG" || ext == ".JPEG"))
+      files.push_back(e.path());
+  }
+  if (files.empty()) throw DataError(name + ": no .jpg frames");
+  std::sort(files.begin(), files.end());
+  const auto n = static_cast<int64_t>(files.size());
+
+  // Output k at time k/fps shows source i = floor(k * src / fps); outputs while k/fps < n/src.
+  std::vector<int64_t> pick;
+  if (options.fps > 0) {
+    const AVRational src = av_d2q(source_fps, 1000000), out = av_d2q(options.fps, 1000000);
+    for (int64_t k = 0;; ++k) {
+      // k/out < n/src  <=>  k * out.den * src.num < n * src.den * out.num
+      const __int128 lhs = static_cast<__int128>(k) * out.den * src.num;
+      if (!(lhs < static_cast<__int128>(n) * src.den * out.num)) break;
+      const __int128 i = static_cast<__int128>(k) * src.num * out.den / (static_cast<__int128>(src.den) * out.num);
+      pick.push_back(static_cast<int64_t>(std::min<__int128>(i, n - 1)));
+      if (static_cast<int64_t>(pick.size()) > options.max_frames)
+        throw DataError(name + ": more than " + std::to_string(options.max_frames) +
+                        " output frames (DecodeOptions.max_frames)");
+    }
+  } else {
+    for (int64_t i = 0; i < n; ++i) pick.push_back(i);
+    if (n > options.max_frames)
+      throw DataError(name + ": more than " + std::to_string(options.max_frames) + " frames");
+  }
+
+  DecodedVideo v;
+  v.source_fps = source_fps;
+  int64_t decoded_index = -1;
+  std::vector<uint8_t> resized;
+  for (size_t k = 0; k < pick.size(); ++k) {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (elapsed > options.time_limit_s)
+      throw DataError(name + ": decoding exceeded the time limit of " + std::to_string(options.time_limit_s) + " s");
+    if (pick[k] == decoded_index) {  // a repeated frame: copy the previous output
+      v.rgb.insert(v.rgb.end(), v.rgb.end() - static_cast<ptrdiff_t>(v.frame_bytes()), v.rgb.end());
+      ++v.frames;
+      continue;
+    }
+    const RgbImage img = decode_jpeg_file(files[static_cast<size_t>(pick[k])]);
+    if (v.frames == 0) {
+      v.width = options.width > 0 ? options.width : img.width;
+      v.height = options.height > 0 ? options.height : img.height;
+    } else if (options.width <= 0 && (img.width != v.width || img.height != v.height)) {
+      throw DataError(files[static_cast<size_t>(pick[k])].string() + ": frame size " + std::to_string(img.width) +
+                      "x" + std::to_string(img.height) + " differs from the first frame's");
+    }
+    const size_t offset = v.rgb.size();
+    v.rgb.resize(offset + v.frame_bytes());
+    resize_rgb(img.rgb.data(), img.width, img.height, v.rgb.data() + offset, v.width, v.height);
+    decoded_index = pick[k];
+    ++v.frames;
+  }
+  return v;
+}
+
+}  // namespace grain::data

@@ -1,0 +1,161 @@
+// SSv2 annotations: label views against hand-worked values, both file namings,
+// and validation errors that name the file and the entry.
+#include <catch2/catch.hpp>
+
+#include "data/common/error.h"
+#include "data/ssv2/annotations.h"
+#include "data/ssv2/template_text.h"
+#include "ssv2_fixtures.h"
+#include "temp_dir.h"
+
+using namespace grain::data;
+namespace fx = grain::data::testing;
+
+TEST_CASE("data/template text rules", "[data][ssv2]") {
+  CHECK(template_key("Holding [something] next to [something]") == "Holding something next to something");
+  CHECK(count_placeholders("Holding [something] next to [something]") == 2);
+  CHECK(count_placeholders("[Something] falling like a rock") == 1);
+  CHECK(count_placeholders("No slots here") == 0);
+  CHECK(last_word("a blue plastic cap") == "cap");
+  CHECK(last_word("  cap  ") == "cap");
+  CHECK(last_word("") == "");
+  CHECK(simplified_caption("Holding [something] next to [something]", {"potato", "vicks vaporub bottle"}) ==
+        "holding potato next to bottle");
+  CHECK(simplified_caption("[Something] falling like a rock", {"A Red Ball"}) == "ball falling like a rock");
+}
+
+TEST_CASE("data/annotations: four label views, both namings", "[data][ssv2]") {
+  for (bool release : {false, true}) {
+    fx::TempDir dir("ssv2");
+    fx::write_ssv2_annotations(dir.path(), release);
+    const DatasetLayout layout = DatasetLayout::detect(dir.path());
+    CHECK(layout.labels == (release ? "something-something-v2-labels.json" : "labels.json"));
+    const Annotations a = Annotations::load(layout);
+    REQUIRE(a.category_names().size() == 3);
+    CHECK(a.category_names()[0] == "Dropping something");
+    CHECK(a.category_names()[1] == "Holding something next to something");
+    REQUIRE(a.group_names() == std::vector<std::string>{"holding", "moving"});
+    const auto train = a.split("train");
+    REQUIRE(train.size() == 3);
+    CHECK(train[0].id == "78687");
+    CHECK(train[0].category == 1);
+    CHECK(train[0].group == 0);  // holding
+    CHECK(train[0].caption == "holding potato next to vicks vaporub bottle");
+    CHECK(train[0].simplified_caption == "holding potato next to bottle");
+    CHECK(train[1].category == 2);
+    CHECK(train[1].group == 1);  // moving
+    CHECK(train[1].simplified_caption == "pushing cap from left to right");
+    CHECK(train[2].category == 0);
+    CHECK(train[2].group == 1);
+    // Placeholder mismatch: warning, simplified caption keeps the label.
+    const auto val = a.split("validation");
+    REQUIRE(val.size() == 1);
+    CHECK(val[0].simplified_caption == "dropping a ball");
+    CHECK(a.placeholder_mismatches() == 1);
+    const auto test = a.split("test");
+    REQUIRE(test.size() == 2);
+    CHECK(test[1].id == "1421");
+    CHECK(test[0].category == -1);
+    CHECK(test[0].group == -1);
+    CHECK_THROWS_AS(a.split("bogus"), DataError);
+  }
+}
+
+TEST_CASE("data/annotations: no groups.json gives group -1", "[data][ssv2]") {
+  AnnotationTexts t;
+  t.labels = fx::kLabelsJson;
+  t.train = fx::kTrainJson;
+  const Annotations a = Annotations::parse(t);
+  CHECK_FALSE(a.has_groups());
+  CHECK(a.split("train")[0].group == -1);
+  CHECK_FALSE(a.has_split("validation"));
+  CHECK_THROWS_WITH(a.split("validation"), Catch::Contains("absent"));
+}
+
+namespace {
+std::string error_of(const AnnotationTexts& t) {
+  try {
+    Annotations::parse(t);
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+AnnotationTexts base() {
+  AnnotationTexts t;
+  t.labels = fx::kLabelsJson;
+  t.groups = fx::kGroupsJson;
+  t.train = fx::kTrainJson;
+  return t;
+}
+}  // namespace
+
+TEST_CASE("data/annotations: validation errors name the file and the entry", "[data][ssv2]") {
+  auto t = base();
+  t.train = R"([{"id": "5", "label": "x", "template": "Flying [something]", "placeholders": ["x"]}])";
+  auto msg = error_of(t);
+  CHECK_THAT(msg, Catch::Contains("train.json entry 0 (id \"5\")") && Catch::Contains("not in labels.json") &&
+                      Catch::Contains("annotations.cpp:"));
+
+  t = base();
+  t.train = R"([{"id": "5", "label": "x", "placeholders": ["x"]}])";
+  CHECK_THAT(error_of(t), Catch::Contains("train.json entry 0 (id \"5\")") && Catch::Contains("\"template\""));
+
+  t = base();
+  t.train = R"([{"id": "5", "label": "x", "template": "Dropping [something]", "placeholders": "x"}])";
+  CHECK_THAT(error_of(t), Catch::Contains("\"placeholders\" must be an array"));
+
+  t = base();
+  t.train = R"([{"id": "5", "label": "x", "template": "Dropping [something]", "placeholders": ["x"]}, )";
+  CHECK_THAT(error_of(t), Catch::Contains("train.json: invalid JSON"));
+
+  t = base();
+  t.train = R"([{"id": "5", "label": "a", "template": "Dropping [something]", "placeholders": ["a"]},
+                {"id": "5", "label": "b", "template": "Dropping [something]", "placeholders": ["b"]}])";
+  CHECK_THAT(error_of(t), Catch::Contains("entry 1 (id \"5\"): duplicate id"));
+
+  // Found by fuzz_annotations: a number too large for a double is json's out_of_range, not a parse_error.
+  t = base();
+  t.train = "4400000000000000000000000000000000000E000014347467612885206811";
+  CHECK_THAT(error_of(t), Catch::Contains("train.json: invalid JSON"));
+
+  t = base();
+  t.labels = R"({"Dropping something": "0", "Holding something next to something": "0"})";
+  CHECK_THAT(error_of(t), Catch::Contains("labels.json") && Catch::Contains("share index 0"));
+
+  t = base();
+  t.labels = R"({"Dropping something": "zero"})";
+  CHECK_THAT(error_of(t), Catch::Contains("\"zero\" is not an integer"));
+
+  t = base();
+  t.groups = R"({"a": ["Dropping something"], "b": ["Dropping something", "Holding something next to something",
+                 "Pushing something from left to right"]})";
+  CHECK_THAT(error_of(t), Catch::Contains("groups.json") && Catch::Contains("in two groups"));
+
+  t = base();
+  t.groups = R"({"a": ["Dropping something"]})";
+  CHECK_THAT(error_of(t), Catch::Contains("is in no group"));
+
+  t = base();
+  t.groups = R"({"a": ["Flying something"]})";
+  CHECK_THAT(error_of(t), Catch::Contains("\"Flying something\" is not in labels"));
+}
+
+TEST_CASE("data/annotations: missing labels file names the path", "[data][ssv2]") {
+  fx::TempDir dir("ssv2none");
+  CHECK_THROWS_WITH(Annotations::load(DatasetLayout::detect(dir.path())), Catch::Contains("labels.json"));
+}
+
+TEST_CASE("data/annotations: layout detects the release video folder and finds other containers", "[data][ssv2]") {
+  fx::TempDir dir("ssv2layout");
+  fx::write_ssv2_annotations(dir.path(), true);
+  std::filesystem::create_directories(dir / "20bn-something-something-v2");
+  fx::write_text(dir / "20bn-something-something-v2" / "5.mp4", "x");
+  fx::write_text(dir / "20bn-something-something-v2" / "6.ogv", "x");
+  const DatasetLayout layout = DatasetLayout::detect(dir.path());
+  CHECK(layout.videos == "20bn-something-something-v2");
+  CHECK(layout.video_path("5").filename() == "5.mp4");
+  CHECK(layout.video_path("6").filename() == "6.ogv");
+  CHECK(layout.video_path("7").filename() == "7.webm");  // absent: the default name, which fails to open later
+  CHECK(layout.frames_path("7") == dir.path() / "frames" / "7");
+}
