@@ -29,6 +29,7 @@ using namespace grain;
 using nlohmann::json;
 
 constexpr const char* kUsage = R"(usage: evaluate --dataset DIR --predictions FILE.jsonl [--split validation] [--json OUT]
+                [--classes categories|groups] [--captions full|simplified]
 
 Scores generated captions and predicted classes against a dataset split in the
 Something-Something V2 format (labels.json, train.json, validation.json, ...).
@@ -41,6 +42,10 @@ Something-Something V2 format (labels.json, train.json, validation.json, ...).
                        optional "top5": [12, 3, 40, 7, 1] for top-5 accuracy;
                        "caption" or "class" may be absent from every line
   --json OUT           also write the numbers as JSON to OUT
+  --classes KIND       what "class" indexes: categories (default; labels.json order)
+                       or groups (action groups, groups.json order: the cg_classes task)
+  --captions KIND      reference captions: full (default) or simplified (each
+                       placeholder reduced to its last word: the so_captions task)
   --help               this text
 
 Metrics (docs/metrics.md): BLEU-1..4 (corpus), ROUGE-L, METEOR 1.5 with exact and
@@ -51,7 +56,7 @@ and unknown classes are errors naming the file and line.
 )";
 
 struct Args {
-  std::string dataset, split = "validation", predictions, json_out;
+  std::string dataset, split = "validation", predictions, json_out, classes = "categories", captions = "full";
 };
 
 Args parse_args(int argc, char** argv) {
@@ -68,11 +73,17 @@ Args parse_args(int argc, char** argv) {
     else if (flag == "--split") a.split = value;
     else if (flag == "--predictions") a.predictions = value;
     else if (flag == "--json") a.json_out = value;
+    else if (flag == "--classes") a.classes = value;
+    else if (flag == "--captions") a.captions = value;
     else throw std::invalid_argument("unknown flag " + flag + " (see --help)");
   }
   if (a.dataset.empty()) throw std::invalid_argument("--dataset is required (see --help)");
   if (a.predictions.empty()) throw std::invalid_argument("--predictions is required (see --help)");
   if (a.split == "test") throw std::invalid_argument("--split test: the test split has no labels to score against");
+  if (a.classes != "categories" && a.classes != "groups")
+    throw std::invalid_argument("--classes " + a.classes + ": expected categories or groups");
+  if (a.captions != "full" && a.captions != "simplified")
+    throw std::invalid_argument("--captions " + a.captions + ": expected full or simplified");
   return a;
 }
 
@@ -92,7 +103,14 @@ int run(const Args& args) {
   const data::DatasetLayout layout = data::DatasetLayout::detect(args.dataset);
   const data::Annotations annotations = data::Annotations::load(layout);
   const std::vector<data::VideoLabel> videos = annotations.split(args.split);
-  const int num_classes = static_cast<int>(annotations.category_names().size());
+  const bool groups = args.classes == "groups", simplified = args.captions == "simplified";
+  if (groups && !annotations.has_groups())
+    throw data::DataError(args.dataset + ": --classes groups, but the dataset has no " + layout.groups);
+  const int num_classes =
+      static_cast<int>(groups ? annotations.group_names().size() : annotations.category_names().size());
+  auto reference = [&](const data::VideoLabel& v) -> const std::string& {
+    return simplified ? v.simplified_caption : v.caption;
+  };
 
   const tools::Predictions preds = tools::read_predictions(args.predictions, num_classes);
   std::vector<std::string> ids;
@@ -108,7 +126,7 @@ int run(const Args& args) {
     std::vector<std::string> hyp, ref;
     for (size_t i = 0; i < videos.size(); ++i) {
       hyp.push_back(*matched[i]->caption);
-      ref.push_back(videos[i].caption);
+      ref.push_back(reference(videos[i]));
     }
     model_caps = metrics::score_captions(hyp, ref);
     out["caption"] = caption_json(*model_caps);
@@ -118,7 +136,7 @@ int run(const Args& args) {
     std::vector<std::vector<int>> ranked;
     for (size_t i = 0; i < videos.size(); ++i) {
       predicted.push_back(*matched[i]->category);
-      truth.push_back(videos[i].category);
+      truth.push_back(groups ? videos[i].group : videos[i].category);
       ranked.push_back(matched[i]->top5);
     }
     top1 = metrics::top1_accuracy_percent(predicted, truth);
@@ -128,8 +146,8 @@ int run(const Args& args) {
       out["classification"]["top5_percent"] = *top5;
     }
     // Template baseline: the predicted category's template, filled with the
-    // most frequent training placeholders of that category.
-    if (annotations.has_split("train")) {
+    // most frequent training placeholders of that category (categories and full captions only).
+    if (annotations.has_split("train") && !groups && !simplified) {
       metrics::TemplateBaseline baseline;
       for (const auto& v : annotations.split("train"))
         baseline.add_training_example(v.category, v.template_name, v.placeholders);

@@ -105,6 +105,14 @@ int main(int argc, char** argv) {
     const grain::RunSummary summary = grain::run_training(config, values.to_yaml(), options);
     std::fprintf(stderr, "trainer: run folder %s (summary.json, metrics.jsonl, tensorboard/, %s)\n",
                  summary.run_dir.string().c_str(), summary.predictions.filename().string().c_str());
+    if (!summary.predictions.empty()) {
+      const std::string flags = std::string(config.task == grain::Task::kCoarseClasses ? " --classes groups" : "") +
+                                (config.task == grain::Task::kSimplifiedCaptions ? " --captions simplified" : "");
+      std::fprintf(stderr, "trainer: curves: tensorboard --logdir %s; scores: build/bin/evaluate --dataset %s "
+                   "--split %s --predictions %s%s\n",
+                   (summary.run_dir / "tensorboard").string().c_str(), config.dataset_root.string().c_str(),
+                   config.eval_split.c_str(), summary.predictions.string().c_str(), flags.c_str());
+    }
     return summary.stopped_early && summary.skipped_steps > 0 ? 1 : 0;
   } catch (const grain::Error& e) {
     std::fprintf(stderr, "trainer: error: %s\n", e.what());
