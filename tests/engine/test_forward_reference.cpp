@@ -5,7 +5,9 @@
 
 #include <cmath>
 
+#include "engine/autograd.h"
 #include "engine/ops/activation.h"
+#include "engine/ops/binary.h"
 #include "engine/ops/batch_norm.h"
 #include "engine/ops/conv.h"
 #include "engine/ops/cross_entropy.h"
@@ -213,4 +215,32 @@ TEST_CASE("lstm matches a direct per-element LSTM loop (2 layers, bidirectional)
   check_values(out.output, seq, 1e-12);
   check_values(out.h_n, hn, 1e-12);
   check_values(out.c_n, cn, 1e-12);
+}
+
+TEST_CASE("conv3d lowered in blocks that span samples equals per-sample convolutions", "[ops][reference][conv]") {
+  // 24x24x16 -> 16 channels: 576 rows x 432 columns per output slice, so a
+  // lowered block holds 9 of the 40 (sample, time) slices and most blocks cross
+  // a sample boundary. Each sample alone fits in one block.
+  const Shape xs{4, 10, 24, 24, 16};
+  Tensor x = Tensor::uniform(xs, -1, 1, 21, DType::kFloat64);
+  Tensor w = Tensor::uniform({16, 3, 3, 3, 16}, -0.2, 0.2, 22, DType::kFloat64);
+  Tensor b = Tensor::uniform({16}, -1, 1, 23, DType::kFloat64);
+  for (Tensor* t : {&x, &w, &b}) t->set_requires_grad(true);
+  const Conv3dParams p{{1, 1, 1}, {1, 1, 1}, {1, 1, 1}};
+  const Tensor y = conv3d(x, w, b, p);
+  const Tensor r = Tensor::uniform(y.shape(), -1, 1, 24, DType::kFloat64);
+  sum(mul(y, r)).backward();
+  std::vector<double> dw_sum(static_cast<size_t>(w.numel()), 0.0);
+  for (int64_t n = 0; n < xs[0]; ++n) {
+    Tensor xn = slice(x.detach(), 0, n, n + 1);
+    Tensor wn = w.detach().clone(), bn = b.detach().clone();
+    for (Tensor* t : {&xn, &wn, &bn}) t->set_requires_grad(true);
+    const Tensor yn = conv3d(xn, wn, bn, p);
+    check_values(slice(y.detach(), 0, n, n + 1), yn.to_vector(), 1e-12);
+    sum(mul(yn, slice(r, 0, n, n + 1))).backward();
+    check_values(slice(x.grad(), 0, n, n + 1), xn.grad().to_vector(), 1e-12);
+    const std::vector<double> g = wn.grad().to_vector();
+    for (size_t i = 0; i < g.size(); ++i) dw_sum[i] += g[i];
+  }
+  check_values(w.grad(), dw_sum, 1e-10);
 }
