@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <fstream>
 #include <memory>
@@ -82,6 +83,12 @@ std::unique_ptr<Optimizer> make_optimizer(const TrainerConfig& c, ParameterStore
 // The validation number that picks the best checkpoint (higher is better).
 std::string selection_metric(const TrainerConfig& c) { return c.is_captioning() ? "bleu4" : "accuracy"; }
 
+std::string format_percent(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f%%", value);
+  return text;
+}
+
 std::string describe(const std::map<std::string, double>& m) {
   std::ostringstream os;
   os.precision(4);
@@ -132,6 +139,16 @@ RunSummary run_training(const TrainerConfig& c, const std::string& config_yaml, 
   model_config.num_classes = data.num_classes;
   model_config.vocabulary = data.vocabulary ? data.vocabulary->size() : 0;
   summary.chance_accuracy = 100.0 / static_cast<double>(data.num_classes);
+  {  // The majority-class baseline: classes need not be balanced (action groups are not).
+    std::map<int, int64_t> counts;
+    for (const auto& v : data.train_videos) ++counts[class_of(c, v)];
+    const int majority = std::max_element(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
+                           return a.second < b.second;
+                         })->first;
+    int64_t hits = 0;
+    for (const auto& v : data.eval_videos) hits += class_of(c, v) == majority;
+    summary.majority_accuracy = data.eval_videos.empty() ? 0.0 : 100.0 * hits / data.eval_videos.size();
+  }
 
   ParameterStore store(DType::kFloat32);
   VideoModel model(store, model_config);
@@ -321,7 +338,8 @@ RunSummary run_training(const TrainerConfig& c, const std::string& config_yaml, 
     summary.predictions = r.predictions;
     log.write(c.eval_split, state.step, state.epoch, r.metrics);
     say("final " + c.eval_split + " (" + std::to_string(r.videos) + " videos):" + describe(r.metrics) +
-        "  [chance accuracy " + std::to_string(summary.chance_accuracy) + "%]");
+        "  [chance " + format_percent(summary.chance_accuracy) + ", majority class " +
+        format_percent(summary.majority_accuracy) + "]");
   }
   summary.steps = state.step;
   summary.epochs_completed = state.epoch;
@@ -336,6 +354,7 @@ RunSummary run_training(const TrainerConfig& c, const std::string& config_yaml, 
                    {"eval_videos", summary.eval_videos},
                    {"metrics", summary.final_metrics},
                    {"chance_accuracy", summary.chance_accuracy},
+                   {"majority_class_accuracy", summary.majority_accuracy},
                    {"best_step", state.best_step},
                    {"best_" + selection_metric(c), state.best_value},
                    {"seconds", summary.seconds},

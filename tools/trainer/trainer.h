@@ -26,7 +26,8 @@ struct RunSummary {
   int64_t steps = 0, epochs_completed = 0, skipped_steps = 0;
   std::map<std::string, double> final_metrics;  // of the evaluation split
   int64_t eval_videos = 0;
-  double chance_accuracy = 0;
+  double chance_accuracy = 0;    // 100 / classes
+  double majority_accuracy = 0;  // always predicting the most frequent training class
   std::filesystem::path run_dir, predictions;
   double seconds = 0;
   bool stopped_early = false;  // by a signal or by non-finite steps
