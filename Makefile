@@ -1,5 +1,6 @@
 # The project's two commands:
-#   make quickstart   set up and run the main job
+#   make quickstart   set up and run the main job (train the tiny preset on
+#                     generated data: configs/quickstart.yaml)
 #   make test         set up and run the fast default test set
 # Both install missing Debian packages (tools/install_deps.sh), configure and
 # build into build/ (Release, -O3; binaries in build/bin/), then run.
@@ -24,7 +25,7 @@ test-long: build
 	cd build && ctest --output-on-failure -j $(JOBS) -L long
 
 quickstart: build
-	./build/bin/gradcheck_demo
+	./build/bin/trainer --config configs/quickstart.yaml
 
 clean:
 	rm -rf build
