@@ -20,6 +20,12 @@ void fill_zero(void* ptr, Device device, size_t bytes);
 // Waits for all work queued on the device.
 void synchronize(Device device);
 
+// Page-locked (pinned) host memory: host buffers the GPU copies from
+// asynchronously (the loader's batch buffers when training on CUDA). Without
+// the CUDA backend, pinned_host_allocate throws.
+void* pinned_host_allocate(size_t bytes);
+void pinned_host_release(void* ptr) noexcept;
+
 // CPU halves, shared by both builds.
 void* cpu_allocate(size_t bytes);
 void cpu_release(void* ptr) noexcept;

@@ -6,6 +6,7 @@
 // when it returns — Tensor::to(cpu) is therefore a synchronisation point.
 #include <cuda_runtime.h>
 
+#include <cstdio>
 #include <cstring>
 
 #include "engine/cuda/allocator.h"
@@ -28,6 +29,16 @@ int cuda_device_count() {
 }
 
 namespace device_runtime {
+
+void* pinned_host_allocate(size_t bytes) {
+  void* ptr = nullptr;
+  GRAIN_CUDA_CHECK(cudaHostAlloc(&ptr, bytes == 0 ? 64 : bytes, cudaHostAllocDefault));
+  return ptr;
+}
+
+void pinned_host_release(void* ptr) noexcept {
+  if (ptr && cudaFreeHost(ptr) != cudaSuccess) std::fprintf(stderr, "grain: cudaFreeHost failed\n");
+}
 
 void* allocate(Device device, size_t bytes) {
   if (device.is_cpu()) return cpu_allocate(bytes);

@@ -37,6 +37,10 @@ void fill_zero(void* ptr, Device device, size_t bytes) {
   if (bytes) std::memset(ptr, 0, bytes);
 }
 
+void* pinned_host_allocate(size_t) { no_cuda("pinned host memory"); }
+
+void pinned_host_release(void*) noexcept {}
+
 void synchronize(Device device) {
   if (device.is_cuda()) no_cuda("synchronize cuda");
 }

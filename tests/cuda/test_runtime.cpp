@@ -2,11 +2,13 @@
 // messages, host/device copies.
 #include <catch2/catch.hpp>
 
+#include <cstring>
 #include <string>
 
 #include "engine/cuda/allocator.h"
 #include "engine/cuda/check.h"
 #include "engine/cuda/context.h"
+#include "engine/device_runtime.h"
 #include "engine/tensor.h"
 
 using namespace grain;
@@ -53,4 +55,22 @@ TEST_CASE("library errors throw with the statement, file:line and the library's 
   } catch (const Error& e) {
     CHECK(std::string(e.what()).find("CUDNN_STATUS_BAD_PARAM") != std::string::npos);
   }
+}
+
+TEST_CASE("pinned host memory round-trips through the device", "[runtime][cuda]") {
+  // The loader's batch buffers on CUDA runs (tools/trainer/pinned_host_allocator.h).
+  const size_t n = 1 << 20;
+  float* pinned = static_cast<float*>(grain::device_runtime::pinned_host_allocate(n * sizeof(float)));
+  REQUIRE(pinned != nullptr);
+  cudaPointerAttributes attributes{};
+  GRAIN_CUDA_CHECK(cudaPointerGetAttributes(&attributes, pinned));
+  CHECK(attributes.type == cudaMemoryTypeHost);  // page-locked, registered with CUDA
+  for (size_t i = 0; i < n; ++i) pinned[i] = static_cast<float>(i % 977) * 0.5f;
+  const grain::Tensor host = grain::Tensor::view_of(
+      std::make_shared<grain::Storage>(n * sizeof(float), grain::Device::cpu()), 0, {static_cast<int64_t>(n)},
+      grain::DType::kFloat32);
+  std::memcpy(host.raw_data(), pinned, n * sizeof(float));
+  const grain::Tensor back = host.to(grain::Device::cuda()).to(grain::Device::cpu());
+  CHECK(std::memcmp(back.raw_data(), pinned, n * sizeof(float)) == 0);
+  grain::device_runtime::pinned_host_release(pinned);
 }

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/autograd.h"
+#include "engine/device_runtime.h"
 #include "engine/ops/activation.h"
 #include "engine/ops/binary.h"
 #include "engine/ops/conv.h"
@@ -126,4 +127,12 @@ TEST_CASE("CUDA requests without a GPU are clear errors, never a CPU fallback", 
     return;
   }
   CHECK_THROWS_AS(Tensor::zeros({2}, DType::kFloat32, Device::cuda()), Error);
+}
+
+TEST_CASE("pinned host memory without the CUDA backend is a clear error", "[errors][device]") {
+  if (cuda_is_built()) {
+    SUCCEED("built with CUDA: tests/cuda covers pinned memory");
+    return;
+  }
+  CHECK_THROWS_WITH(device_runtime::pinned_host_allocate(64), Contains("built without the CUDA backend"));
 }

@@ -8,6 +8,7 @@
 #include "data/loader/shard_reader.h"
 #include "data/synth/dataset_writer.h"
 #include "engine/error.h"
+#include "tools/trainer/pinned_host_allocator.h"
 
 namespace grain {
 
@@ -132,11 +133,14 @@ TrainingData open_training_data(const TrainerConfig& c, const fs::path& vocabula
       d.vocabulary = std::make_shared<const data::Vocabulary>(std::move(vocabulary));
     }
   }
+  // On CUDA the batch buffers are pinned, so the clips' copy to the device needs no staging.
+  std::shared_ptr<data::HostAllocator> allocator;
+  if (c.device == "cuda") allocator = std::make_shared<PinnedHostAllocator>();
   d.train_loader = std::make_unique<data::DataLoader>(make_source(c, d.layout, d.train_videos), d.train_videos,
-                                                      loader_config(c, true), d.vocabulary);
+                                                      loader_config(c, true), d.vocabulary, allocator);
   if (!d.eval_videos.empty())
     d.eval_loader = std::make_unique<data::DataLoader>(make_source(c, d.layout, d.eval_videos), d.eval_videos,
-                                                       loader_config(c, false), d.vocabulary);
+                                                       loader_config(c, false), d.vocabulary, allocator);
   return d;
 }
 
