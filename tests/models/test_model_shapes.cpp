@@ -4,6 +4,7 @@
 
 #include "engine/autograd.h"
 #include "engine/error.h"
+#include "layers/dropout.h"
 #include "models/video_model.h"
 
 using namespace grain;
@@ -97,4 +98,18 @@ TEST_CASE("spatial bookkeeping: 96 -> 6, 56 -> 1, 55 rejected with the reason", 
   c.width_2d = c.width_3d = 0;
   CHECK_THROWS_WITH(validate_model_config(c), Contains("at least one channel"));
   CHECK_THROWS_WITH(model_preset("huge"), Contains("unknown preset 'huge'"));
+}
+
+TEST_CASE("the dropout layer: training only, a mask per layer and step, reproducible", "[layers]") {
+  const Tensor x = Tensor::ones({1000});
+  const Dropout a("encoder.dropout", 0.5), b("decoder.dropout", 0.5);
+  CHECK(a.forward(x, {false, 7}).same(x));  // evaluation: the identity
+  const std::vector<double> a7 = a.forward(x, {true, 7}).to_vector();
+  CHECK(a.forward(x, {true, 7}).to_vector() == a7);   // same step, same mask
+  CHECK(a.forward(x, {true, 8}).to_vector() != a7);   // another step, another mask
+  CHECK(b.forward(x, {true, 7}).to_vector() != a7);   // another layer, another mask
+  int64_t kept = 0;
+  for (double v : a7) kept += v != 0.0;
+  CHECK(std::abs(kept - 500) < 60);
+  CHECK_THROWS_WITH(Dropout("bad", 1.0), Contains("bad: dropout probability must be in [0, 1)"));
 }
