@@ -7,41 +7,45 @@
 namespace grain::data {
 namespace {
 
-class VideoFileSource final : public ClipSource {
+// The id list and its bounds check, shared by the file-based sources.
+class IdListSource : public ClipSource {
  public:
-  VideoFileSource(DatasetLayout layout, std::vector<std::string> ids, DecodeOptions options)
-      : layout_(std::move(layout)), ids_(std::move(ids)), options_(options) {}
+  IdListSource(DatasetLayout layout, std::vector<std::string> ids)
+      : layout_(std::move(layout)), ids_(std::move(ids)) {}
   int64_t size() const override { return static_cast<int64_t>(ids_.size()); }
-  DecodedVideo load(int64_t i) const override { return decode_video(layout_.video_path(at(i)), options_); }
-  std::string describe(int64_t i) const override { return layout_.video_path(at(i)).string(); }
 
- private:
+ protected:
   const std::string& at(int64_t i) const {
     if (i < 0 || i >= size()) throw DataError("video index " + std::to_string(i) + " out of range");
     return ids_[static_cast<size_t>(i)];
   }
   DatasetLayout layout_;
+
+ private:
   std::vector<std::string> ids_;
+};
+
+class VideoFileSource final : public IdListSource {
+ public:
+  VideoFileSource(DatasetLayout layout, std::vector<std::string> ids, DecodeOptions options)
+      : IdListSource(std::move(layout), std::move(ids)), options_(options) {}
+  DecodedVideo load(int64_t i) const override { return decode_video(layout_.video_path(at(i)), options_); }
+  std::string describe(int64_t i) const override { return layout_.video_path(at(i)).string(); }
+
+ private:
   DecodeOptions options_;
 };
 
-class FrameFolderSource final : public ClipSource {
+class FrameFolderSource final : public IdListSource {
  public:
   FrameFolderSource(DatasetLayout layout, std::vector<std::string> ids, double source_fps, DecodeOptions options)
-      : layout_(std::move(layout)), ids_(std::move(ids)), source_fps_(source_fps), options_(options) {}
-  int64_t size() const override { return static_cast<int64_t>(ids_.size()); }
+      : IdListSource(std::move(layout), std::move(ids)), source_fps_(source_fps), options_(options) {}
   DecodedVideo load(int64_t i) const override {
     return decode_frame_folder(layout_.frames_path(at(i)), source_fps_, options_);
   }
   std::string describe(int64_t i) const override { return layout_.frames_path(at(i)).string(); }
 
  private:
-  const std::string& at(int64_t i) const {
-    if (i < 0 || i >= size()) throw DataError("video index " + std::to_string(i) + " out of range");
-    return ids_[static_cast<size_t>(i)];
-  }
-  DatasetLayout layout_;
-  std::vector<std::string> ids_;
   double source_fps_;
   DecodeOptions options_;
 };

@@ -11,25 +11,15 @@
 #include "engine/autograd.h"
 #include "engine/backend.h"
 #include "engine/error.h"
+#include "engine/ops/outer_inner.h"
 
 namespace grain {
 
 namespace {
 
-struct Split3 {
-  int64_t outer, size, inner;
-};
-
-Split3 split_at(const Shape& shape, int dim) {
-  Split3 s{1, shape[dim], 1};
-  for (int i = 0; i < dim; ++i) s.outer *= shape[i];
-  for (size_t i = dim + 1; i < shape.size(); ++i) s.inner *= shape[i];
-  return s;
-}
-
 // Copies `x` (outer, x_size, inner) into rows [offset, offset + x_size) of `y` (outer, y_size, inner).
 void paste(const Tensor& x, Tensor& y, int dim, int64_t offset) {
-  const Split3 sx = split_at(x.shape(), dim), sy = split_at(y.shape(), dim);
+  const OuterInner sx = split_at(x.shape(), dim), sy = split_at(y.shape(), dim);
   const size_t es = dtype_size(x.dtype());
   const char* src = static_cast<const char*>(x.raw_data());
   char* dst = static_cast<char*>(y.raw_data());
@@ -40,7 +30,7 @@ void paste(const Tensor& x, Tensor& y, int dim, int64_t offset) {
 
 // Copies rows [offset, offset + y_size) of `x` along dim into `y`.
 void cut(const Tensor& x, Tensor& y, int dim, int64_t offset) {
-  const Split3 sx = split_at(x.shape(), dim), sy = split_at(y.shape(), dim);
+  const OuterInner sx = split_at(x.shape(), dim), sy = split_at(y.shape(), dim);
   const size_t es = dtype_size(x.dtype());
   const char* src = static_cast<const char*>(x.raw_data());
   char* dst = static_cast<char*>(y.raw_data());

@@ -7,6 +7,7 @@
 #include "engine/cuda/check.h"
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
+#include "engine/ops/outer_inner.h"
 #include "engine/ops/shape_ops_cuda.h"
 #include "kernels/cuda/elementwise.h"
 
@@ -14,20 +15,9 @@ namespace grain {
 
 namespace {
 
-struct Split3 {
-  int64_t outer, size, inner;
-};
-
-Split3 split_at(const Shape& shape, int dim) {
-  Split3 s{1, shape[dim], 1};
-  for (int i = 0; i < dim; ++i) s.outer *= shape[i];
-  for (size_t i = dim + 1; i < shape.size(); ++i) s.inner *= shape[i];
-  return s;
-}
-
 // Rows [offset, offset + x_size) of y along dim = x (paste) or the reverse (cut).
 void copy_block(const Tensor& small, const Tensor& big, int dim, int64_t offset, bool into_big) {
-  const Split3 ss = split_at(small.shape(), dim), sb = split_at(big.shape(), dim);
+  const OuterInner ss = split_at(small.shape(), dim), sb = split_at(big.shape(), dim);
   const size_t es = dtype_size(small.dtype());
   const size_t width = ss.size * ss.inner * es;
   if (width == 0 || ss.outer == 0) return;

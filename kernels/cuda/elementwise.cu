@@ -7,16 +7,6 @@ namespace grain::kernels::cuda {
 
 namespace {
 
-__device__ __forceinline__ int64_t strided_offset(const Strided& s, int64_t i) {
-  int64_t offset = 0;
-  for (int d = s.rank - 1; d >= 0; --d) {
-    const int64_t coordinate = i % s.shape[d];
-    i /= s.shape[d];
-    offset += coordinate * s.stride[d];
-  }
-  return offset;
-}
-
 __global__ void activation_forward_kernel(int act, const float* x, float* y, int64_t n) {
   GRAIN_GRID_STRIDE(i, n) {
     const float v = x[i];

@@ -21,6 +21,19 @@ struct Strided {
   int64_t stride[kMaxRank] = {};  // input element stride per output dim (0 = broadcast)
 };
 
+#if defined(__CUDACC__)
+// Linear index i of a contiguous tensor of shape s.shape -> element offset through s.stride.
+__device__ __forceinline__ int64_t strided_offset(const Strided& s, int64_t i) {
+  int64_t offset = 0;
+  for (int d = s.rank - 1; d >= 0; --d) {
+    const int64_t coordinate = i % s.shape[d];
+    i /= s.shape[d];
+    offset += coordinate * s.stride[d];
+  }
+  return offset;
+}
+#endif
+
 enum class Activation : int { kRelu = 0, kTanh = 1, kSigmoid = 2 };
 enum class Binary : int { kAdd = 0, kSub = 1, kMul = 2 };
 

@@ -10,22 +10,12 @@ namespace grain::kernels::cuda {
 
 namespace {
 
-__device__ __forceinline__ int64_t offset_of(const Strided& s, int64_t i) {
-  int64_t offset = 0;
-  for (int d = s.rank - 1; d >= 0; --d) {
-    const int64_t coordinate = i % s.shape[d];
-    i /= s.shape[d];
-    offset += coordinate * s.stride[d];
-  }
-  return offset;
-}
-
 __global__ void reduce_sum_kernel(const float* x, ReduceGeometry g, float* y, float factor) {
   __shared__ double shared[kBlock / 32];
   for (int64_t o = blockIdx.x; o < g.outputs; o += gridDim.x) {
-    const int64_t base = offset_of(g.kept, o);
+    const int64_t base = strided_offset(g.kept, o);
     double total = 0;  // double: sums of millions of floats stay close to the CPU's
-    for (int64_t j = threadIdx.x; j < g.count; j += blockDim.x) total += x[base + offset_of(g.reduced, j)];
+    for (int64_t j = threadIdx.x; j < g.count; j += blockDim.x) total += x[base + strided_offset(g.reduced, j)];
     total = block_sum(total, shared);
     if (threadIdx.x == 0) y[o] = static_cast<float>(total * factor);
   }
@@ -35,11 +25,11 @@ __global__ void reduce_max_kernel(const float* x, ReduceGeometry g, float* y, in
   __shared__ float best_value[kBlock];
   __shared__ int64_t best_index[kBlock];
   for (int64_t o = blockIdx.x; o < g.outputs; o += gridDim.x) {
-    const int64_t base = offset_of(g.kept, o);
+    const int64_t base = strided_offset(g.kept, o);
     float value = -FLT_MAX;
     int64_t index = -1;
     for (int64_t j = threadIdx.x; j < g.count; j += blockDim.x) {
-      const int64_t at = base + offset_of(g.reduced, j);
+      const int64_t at = base + strided_offset(g.reduced, j);
       const float v = x[at];
       if (index < 0 || v > value || (v == value && at < index)) {
         value = v;

@@ -33,6 +33,14 @@ Tensor tensor_of(const formats::SafetensorsEntry& e) {
   return t;
 }
 
+// The miniature configuration make_pytorch_reference.py builds.
+ModelConfig reference_config() {
+  ModelConfig c = model_preset("tiny");
+  c.frames = 3, c.crop = 56, c.width_2d = 2, c.width_3d = 3, c.lstm_hidden = 4, c.lstm_layers = 2;
+  c.num_classes = 5, c.vocabulary = 9, c.embedding = 6, c.decoder_hidden = 5, c.decoder_layers = 2;
+  return c;
+}
+
 void check_close(const Tensor& got, const Tensor& expected, const char* what) {
   REQUIRE(got.shape() == expected.shape());
   const std::vector<double> a = got.to_vector(), b = expected.to_vector();
@@ -45,11 +53,8 @@ void check_close(const Tensor& got, const Tensor& expected, const char* what) {
 }  // namespace
 
 TEST_CASE("the model reproduces a PyTorch implementation of model.md from its checkpoint", "[models][pytorch]") {
-  ModelConfig c = model_preset("tiny");
-  c.frames = 3, c.crop = 56, c.width_2d = 2, c.width_3d = 3, c.lstm_hidden = 4, c.lstm_layers = 2;
-  c.num_classes = 5, c.vocabulary = 9, c.embedding = 6, c.decoder_hidden = 5, c.decoder_layers = 2;
   ParameterStore store;
-  VideoModel model(store, c);
+  VideoModel model(store, reference_config());
   store.materialize();
   load_model_weights(kFixtures + "reference_model.safetensors", store);
 
@@ -65,11 +70,8 @@ TEST_CASE("three training steps match PyTorch's: losses and trained weights", "[
   // The same weights, clip and labels; training-mode batch norm; Adam lr 1e-3;
   // loss = 0.5 cross-entropy + 0.5 masked caption NLL. PyTorch ran in float64,
   // the engine runs in float32.
-  ModelConfig c = model_preset("tiny");
-  c.frames = 3, c.crop = 56, c.width_2d = 2, c.width_3d = 3, c.lstm_hidden = 4, c.lstm_layers = 2;
-  c.num_classes = 5, c.vocabulary = 9, c.embedding = 6, c.decoder_hidden = 5, c.decoder_layers = 2;
   ParameterStore store;
-  VideoModel model(store, c);
+  VideoModel model(store, reference_config());
   store.materialize();
   load_model_weights(kFixtures + "reference_model.safetensors", store);
   const formats::SafetensorsFile io = formats::read_safetensors(kFixtures + "reference_io.safetensors");

@@ -11,6 +11,7 @@
 
 #include "data/formats/checkpoint_folder.h"
 #include "data/formats/safetensors.h"
+#include "data/ssv2/vocabulary.h"
 #include "data/synth/dataset_writer.h"
 #include "tools/trainer/trainer.h"
 
@@ -176,4 +177,12 @@ TEST_CASE("the run folder has metrics, TensorBoard events, predictions and a sum
   CHECK(lines == 4);
   CHECK(s.eval_videos == 4);
   CHECK(s.chance_accuracy > 0);
+}
+
+TEST_CASE("resuming with a vocabulary other than the checkpoint's is refused", "[trainer][resume]") {
+  const fs::path out = scratch() / "vocabulary";
+  run(config_yaml("fg_captions", out), {"train.max_steps=1"});
+  data::Vocabulary::build({"an entirely different vocabulary"}, 1).save(out / "vocabulary.json");
+  CHECK_THROWS_WITH(run(config_yaml("fg_captions", out), {"train.max_steps=2"}, "auto"),
+                    Contains("ckpt-1/vocabulary.json differs from the run's vocabulary"));
 }

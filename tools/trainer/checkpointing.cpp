@@ -129,8 +129,14 @@ fs::path save_trainer_checkpoint(const fs::path& run_dir, const ParameterStore& 
   return formats::write_checkpoint(run_dir, state.step, files);
 }
 
-LoadedCheckpoint load_checkpoint_folder(const fs::path& folder, ParameterStore& store, Optimizer& optimizer) {
+LoadedCheckpoint load_checkpoint_folder(const fs::path& folder, ParameterStore& store, Optimizer& optimizer,
+                                        const data::Vocabulary* vocabulary) {
   const formats::CheckpointFiles files = formats::read_checkpoint(folder);
+  if (vocabulary && files.count("vocabulary.json")) {
+    const std::string source = (folder / "vocabulary.json").string();
+    GRAIN_CHECK(data::Vocabulary::parse(files.at("vocabulary.json"), source) == *vocabulary,
+                source << " differs from the run's vocabulary; a model cannot be used with another vocabulary");
+  }
   auto file = [&](const std::string& name) -> const std::string& {
     auto it = files.find(name);
     GRAIN_CHECK(it != files.end(), "checkpoint " << folder.string() << " has no " << name);
@@ -153,39 +159,43 @@ LoadedCheckpoint load_checkpoint_folder(const fs::path& folder, ParameterStore& 
     }
     flat.copy_from(host.to(flat.device()));
   }
-  const nlohmann::json s = nlohmann::json::parse(file("state.json"));
-  GRAIN_CHECK(s.value("optimizer", "") == optimizer.name(),
-              (folder / "state.json").string() << ": optimizer " << s.value("optimizer", "?") << ", the run uses "
-                                               << optimizer.name());
   LoadedCheckpoint loaded;
   loaded.path = folder;
   TrainerState& t = loaded.state;
-  t.step = s.at("step");
-  t.epoch = s.at("epoch");
-  t.batch_in_epoch = s.at("batch_in_epoch");
-  t.skipped_steps = s.at("skipped_steps");
-  t.nonfinite_in_row = s.at("nonfinite_in_row");
-  t.lr = s.at("lr");
-  t.plateau_best = s.at("plateau_best");
-  t.plateau_bad = s.at("plateau_bad");
-  t.plateau_cooldown = s.at("plateau_cooldown");
-  t.best_value = s.at("best_value");
-  t.best_step = s.at("best_step");
-  t.validations = s.at("validations");
-  optimizer.set_steps(s.at("optimizer_steps"));
+  const std::string state_file = (folder / "state.json").string();
+  try {  // a well-formed file with a missing or mistyped field is an error naming the file
+    const nlohmann::json s = nlohmann::json::parse(file("state.json"));
+    GRAIN_CHECK(s.value("optimizer", "") == optimizer.name(),
+                state_file << ": optimizer " << s.value("optimizer", "?") << ", the run uses " << optimizer.name());
+    t.step = s.at("step");
+    t.epoch = s.at("epoch");
+    t.batch_in_epoch = s.at("batch_in_epoch");
+    t.skipped_steps = s.at("skipped_steps");
+    t.nonfinite_in_row = s.at("nonfinite_in_row");
+    t.lr = s.at("lr");
+    t.plateau_best = s.at("plateau_best");
+    t.plateau_bad = s.at("plateau_bad");
+    t.plateau_cooldown = s.at("plateau_cooldown");
+    t.best_value = s.at("best_value");
+    t.best_step = s.at("best_step");
+    t.validations = s.at("validations");
+    optimizer.set_steps(s.at("optimizer_steps"));
+  } catch (const nlohmann::json::exception& e) {
+    GRAIN_THROW(state_file << ": " << e.what());
+  }
   optimizer.set_learning_rate(t.lr);
   return loaded;
 }
 
 std::optional<LoadedCheckpoint> load_trainer_checkpoint(const fs::path& run_dir, ParameterStore& store,
-                                                        Optimizer& optimizer) {
+                                                        Optimizer& optimizer, const data::Vocabulary* vocabulary) {
   const formats::LatestCheckpoint latest = formats::find_latest_valid(run_dir);
   if (!latest.checkpoint) {
     GRAIN_CHECK(latest.messages.empty(), "resume: no valid checkpoint in " << run_dir.string() << ": "
                                                                            << latest.messages.front());
     return std::nullopt;
   }
-  LoadedCheckpoint loaded = load_checkpoint_folder(latest.checkpoint->path, store, optimizer);
+  LoadedCheckpoint loaded = load_checkpoint_folder(latest.checkpoint->path, store, optimizer, vocabulary);
   loaded.messages = latest.messages;
   return loaded;
 }

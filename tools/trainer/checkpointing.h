@@ -22,6 +22,7 @@
 
 #include "engine/optim/lr_schedule.h"
 #include "engine/optim/optimizer.h"
+#include "data/ssv2/vocabulary.h"
 #include "engine/parameters.h"
 
 namespace grain {
@@ -54,12 +55,14 @@ struct LoadedCheckpoint {
 
 // Restores the newest valid checkpoint of run_dir (falling back past corrupt
 // ones) into store and optimizer; nullopt when there is none. Throws naming
-// the file and tensor when a checkpoint does not fit the model.
+// the file and tensor when a checkpoint does not fit the model, and when its
+// vocabulary differs from `vocabulary` (a model refuses another vocabulary).
 std::optional<LoadedCheckpoint> load_trainer_checkpoint(const std::filesystem::path& run_dir, ParameterStore& store,
-                                                        Optimizer& optimizer);
+                                                        Optimizer& optimizer,
+                                                        const data::Vocabulary* vocabulary = nullptr);
 // Restores a given checkpoint folder (ckpt-<step>).
 LoadedCheckpoint load_checkpoint_folder(const std::filesystem::path& folder, ParameterStore& store,
-                                        Optimizer& optimizer);
+                                        Optimizer& optimizer, const data::Vocabulary* vocabulary = nullptr);
 
 // Model parameters only, in PyTorch names and layouts (for --eval-only and transfer).
 void load_model_weights(const std::filesystem::path& model_safetensors, ParameterStore& store);

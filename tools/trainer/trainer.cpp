@@ -173,9 +173,9 @@ RunSummary run_training(const TrainerConfig& c, const std::string& config_yaml, 
   if (!options.resume.empty()) {
     std::optional<LoadedCheckpoint> loaded;
     if (options.resume == "auto") {
-      loaded = load_trainer_checkpoint(c.out_dir, store, *optimizer);
+      loaded = load_trainer_checkpoint(c.out_dir, store, *optimizer, data.vocabulary.get());
     } else {
-      loaded = load_checkpoint_folder(options.resume, store, *optimizer);
+      loaded = load_checkpoint_folder(options.resume, store, *optimizer, data.vocabulary.get());
     }
     if (loaded) {
       for (const std::string& m : loaded->messages) say("resume: " + m);
