@@ -9,14 +9,21 @@
 #   3. runs the `cuda` CTest label and a short conv3d_bench (paper preset
 #      layers, batch 16), writing logs and JSON to $GPU_CHECK_OUT (default
 #      build-gpu/gpu_check; the device tool's $OUT when set);
-#   4. prints a short table last: tests passed/failed, device, cuDNN version,
-#      conv3d TFLOP/s per paper layer shape.
-# Budget: under 8 minutes on a 16-core H100/H200 (build ~4, tests ~1, bench ~2).
+#   4. the trainer end to end on the GPU (GPU_CHECK_TRAINER=1, the default):
+#      configs/fg_captions.yaml (paper preset) for GPU_CHECK_TRAIN_STEPS steps
+#      (default 200) on synth-ss generated there as JPEG frames at 128x128
+#      (the GPU images lack FFmpeg; such a build reads JPEG folders only,
+#      see GRAIN_FFMPEG), then --resume auto for 20 more steps, then the
+#      checkpoint read back by PyTorch;
+#   5. prints a short table last: tests passed/failed, device, cuDNN version,
+#      conv3d TFLOP/s per paper layer shape, the training run's numbers.
+# Budget: under 8 minutes on a 16-core H100/H200 (build ~1, tests ~1,
+# bench ~1, trainer ~4).
 #
 # Usage (repository root):  tools/gpu_check.sh
 # Environment: CUDNN_ROOT, NCCL_ROOT (skip the search), GPU_CHECK_BENCH=0
-# (skip the bench), GPU_CHECK_OUT (where logs go), GPU_CHECK_BUILD (build
-# folder, default build-gpu).
+# (skip the bench), GPU_CHECK_TRAINER=0 (skip the trainer), GPU_CHECK_TRAIN_STEPS,
+# GPU_CHECK_OUT (where logs go), GPU_CHECK_BUILD (build folder, default build-gpu).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -95,20 +102,24 @@ fi
 # ---- configure and build ----------------------------------------------------
 generator=()  # Ninja for a fresh folder; an existing one keeps its generator
 [ ! -f "$build/CMakeCache.txt" ] && command -v ninja >/dev/null && generator=(-G Ninja)
+trainer_stage=${GPU_CHECK_TRAINER:-1}
+filter='(tests|bench)/(cuda|engine)'
+[ "$trainer_stage" != 0 ] && filter="$filter|data/.*|tools/(trainer|make_dataset)"
 log "configuring $build"
 if ! cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DENGINE_CUDA=ON \
-     -DCMAKE_CUDA_ARCHITECTURES="$arch" -DGRAIN_SUBDIR_FILTER='(tests|bench)/(cuda|engine)' \
+     -DCMAKE_CUDA_ARCHITECTURES="$arch" -DGRAIN_SUBDIR_FILTER="$filter" \
      -DCUDNN_ROOT="$CUDNN_ROOT" ${NCCL_ROOT:+-DNCCL_ROOT="$NCCL_ROOT"} "${cmake_extra[@]}" \
      >"$out/configure.log" 2>&1; then
   tail -30 "$out/configure.log"
   log "FAILED: configure (log: $out/configure.log)"
   exit 1
 fi
-grep "grain: CUDA backend" "$out/configure.log"
+grep -E "grain: (CUDA backend|FFmpeg)" "$out/configure.log"
 jobs=$(nproc)
-log "building cuda_tests and conv3d_bench with $jobs jobs"
 targets=(cuda_tests)
 [ -d bench/cuda ] && targets+=(conv3d_bench)
+[ "$trainer_stage" != 0 ] && targets+=(trainer make_dataset)
+log "building ${targets[*]} with $jobs jobs"
 if ! cmake --build "$build" -j "$jobs" --target "${targets[@]}" >"$out/build.log" 2>&1; then
   grep -E "error|Error" "$out/build.log" | head -30
   log "FAILED: build (log: $out/build.log)"
@@ -129,6 +140,61 @@ if [ "${GPU_CHECK_BENCH:-1}" != 0 ] && [ -x "$build/bin/conv3d_bench" ]; then
     --benchmark_report_aggregates_only=true --benchmark_out="$out/conv3d_bench.json" \
     --benchmark_out_format=json >"$out/conv3d_bench.log" 2>&1
   bench_rc=$?
+fi
+
+# ---- the trainer, end to end on the GPU --------------------------------------
+train_state="not run"
+if [ "$trainer_stage" != 0 ] && [ -x "$build/bin/trainer" ]; then
+  steps=${GPU_CHECK_TRAIN_STEPS:-200}
+  data=$build/gpu_check_data/synth-ss
+  run=$out/train-fg_captions
+  rm -rf "$run"
+  train_args=(--config configs/fg_captions.yaml --device cuda --out "$run"
+              --set dataset.root="$data" --set dataset.generate_format=jpeg
+              --set dataset.generate_width=128 --set dataset.generate_height=128
+              --set train.workers=$(( jobs > 4 ? jobs - 2 : 2 )))
+  log "trainer: configs/fg_captions.yaml (paper preset) for $steps steps on cuda"
+  timeout 300 "$build/bin/trainer" "${train_args[@]}" --set train.max_steps="$steps" >"$out/train.log" 2>&1
+  train_rc=$?
+  tail -4 "$out/train.log"
+  log "trainer: --resume auto for 20 more steps"
+  timeout 120 "$build/bin/trainer" "${train_args[@]}" --resume auto --set train.max_steps=$((steps + 20)) \
+    >"$out/train-resume.log" 2>&1
+  resume_rc=$?
+  tail -3 "$out/train-resume.log"
+  train_state="rc $train_rc, resume rc $resume_rc"
+  python3 - "$run" "$steps" >"$out/train-summary.txt" 2>&1 <<'PY'
+import json, os, sys
+run, steps = sys.argv[1], int(sys.argv[2])
+rows = [json.loads(l) for l in open(os.path.join(run, "metrics.jsonl")) if l.strip()]
+train = [r for r in rows if r.get("split") == "train"]
+if train:
+    print(f"train loss: step {train[0]['step']} {train[0]['loss']:.3f} -> step {train[-1]['step']} {train[-1]['loss']:.3f}; "
+          f"clips/s (median of the logged windows) {sorted(r['clips_per_s'] for r in train)[len(train) // 2]:.1f}")
+summary = json.load(open(os.path.join(run, "summary.json")))
+m = summary.get("metrics", {})
+print("final validation: " + ", ".join(f"{k} {m[k]:.4g}" for k in sorted(m)))
+print(f"steps {summary.get('steps')} in {summary.get('seconds', 0):.0f} s (the resumed run's summary)")
+latest = open(os.path.join(run, "latest")).read().strip()
+path = os.path.join(run, latest, "model.safetensors")
+try:
+    from safetensors.torch import load_file
+    tensors = load_file(path)
+    how = "safetensors.torch.load_file"
+except ImportError:  # read the format by hand: 8-byte header length, JSON header, raw data
+    import struct, torch
+    raw = open(path, "rb").read()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8:8 + n])
+    header.pop("__metadata__", None)
+    tensors = {k: torch.frombuffer(bytearray(raw[8 + n + v["data_offsets"][0]:8 + n + v["data_offsets"][1]]),
+                                   dtype=torch.float32).reshape(v["shape"]) for k, v in header.items()}
+    how = "torch.frombuffer on the safetensors layout"
+total = sum(t.numel() for t in tensors.values())
+finite = all(bool(t.isfinite().all()) for t in tensors.values())
+print(f"checkpoint {latest}: {len(tensors)} tensors, {total} parameters, all finite: {finite} (read by PyTorch, {how})")
+PY
+  cat "$out/train-summary.txt"
 fi
 
 # ---- the table --------------------------------------------------------------
@@ -161,6 +227,8 @@ PY
 else
   printf "%-22s %s\n" "conv3d_bench" "not run ($bench_rc)"
 fi
+printf "%-22s %s\n" "trainer (paper, cuda)" "$train_state"
+[ -f "$out/train-summary.txt" ] && sed 's/^/  /' "$out/train-summary.txt"
 printf "%-22s %s\n" "elapsed" "$(( $(date +%s) - start )) s"
 echo "logs: $out"
 [ $ctest_rc -eq 0 ]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Copies the few Debian-packaged build dependencies that the GPU machines'
-# image lacks (OpenBLAS OpenMP build with its Fortran runtime, Catch2 v2,
-# Google Benchmark) into build-gpu-deps/ (ignored by git, about 40 MB), laid
+# image may lack (OpenBLAS OpenMP build with its Fortran runtime, Catch2 v2,
+# Google Benchmark; for the trainer: yaml-cpp, nlohmann-json, libjpeg-turbo)
+# into build-gpu-deps/ (ignored by git, about 42 MB), laid
 # out like /usr so CMake finds them with CMAKE_PREFIX_PATH. Run it here, on
 # the development machine, before a device run that carries build-gpu-deps;
 # tools/gpu_check.sh uses the bundle only where the system lacks a package.
@@ -30,5 +31,19 @@ copy /usr/include/benchmark "$out/include/benchmark"
 copy /usr/lib/$arch/cmake/benchmark "$out/lib/$arch/cmake/benchmark"
 for f in /usr/lib/$arch/libbenchmark*; do cp -P "$f" "$out/lib/$arch/"; done
 cp -L /usr/lib/$arch/libbenchmark.so.1.7.1 "$out/lib/$arch/" 2>/dev/null || true
+# The trainer's stage of tools/gpu_check.sh (FFmpeg is not bundled: its
+# closure is ~165 MB; that build reads JPEG frame folders, see GRAIN_FFMPEG).
+copy /usr/include/yaml-cpp "$out/include/yaml-cpp"
+copy /usr/lib/$arch/cmake/yaml-cpp "$out/lib/$arch/cmake/yaml-cpp"
+cp -P /usr/lib/$arch/libyaml-cpp.so /usr/lib/$arch/libyaml-cpp.so.0.7 "$out/lib/$arch/"
+copy /usr/lib/$arch/libyaml-cpp.so.0.7.0 "$out/lib/$arch/libyaml-cpp.so.0.7.0"
+cp -L /usr/lib/$arch/libyaml-cpp.a "$out/lib/$arch/" 2>/dev/null || true
+copy /usr/include/nlohmann "$out/include/nlohmann"
+mkdir -p "$out/share/cmake"
+copy /usr/share/cmake/nlohmann_json "$out/share/cmake/nlohmann_json"
+for h in jpeglib.h jmorecfg.h jerror.h; do copy /usr/include/$h "$out/include/$h"; done
+copy /usr/include/$arch/jconfig.h "$out/include/jconfig.h"  # beside jpeglib.h: FindJPEG adds one folder
+cp -P /usr/lib/$arch/libjpeg.so /usr/lib/$arch/libjpeg.so.62 "$out/lib/$arch/"
+copy /usr/lib/$arch/libjpeg.so.62.3.0 "$out/lib/$arch/libjpeg.so.62.3.0"
 du -sh build-gpu-deps
 echo "gpu_deps_bundle: done; carry build-gpu-deps in the device run"

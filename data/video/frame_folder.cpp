@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -11,11 +12,48 @@
 #include "data/video/jpeg.h"
 #include "data/video/rgb_resize.h"
 
+#if GRAIN_WITH_FFMPEG
 extern "C" {
 #include <libavutil/rational.h>
 }
+#endif
 
 namespace grain::data {
+
+namespace {
+
+struct Ratio {
+  int64_t num = 0, den = 1;
+};
+
+// A frame rate as a fraction with terms up to 1e6, as the video decoder
+// takes it (av_d2q). A build without FFmpeg uses the continued-fraction
+// convergents instead: the same fraction for every rate written with up to
+// six decimals (12, 4, 29.97 = 2997/100, ...), which is all a config holds.
+Ratio rate_fraction(double fps) {
+#if GRAIN_WITH_FFMPEG
+  const AVRational r = av_d2q(fps, 1000000);
+  return {r.num, r.den};
+#else
+  constexpr int64_t kMax = 1000000;
+  int64_t p0 = 0, q0 = 1, p1 = 1, q1 = 0;  // convergents p/q
+  double x = fps;
+  for (int i = 0; i < 64; ++i) {
+    const double whole = std::floor(x);
+    if (whole > static_cast<double>(kMax)) break;
+    const auto a = static_cast<int64_t>(whole);
+    const int64_t p2 = a * p1 + p0, q2 = a * q1 + q0;
+    if (p2 > kMax || q2 > kMax) break;
+    p0 = p1, q0 = q1, p1 = p2, q1 = q2;
+    const double frac = x - whole;
+    if (frac < 1e-9 || std::fabs(static_cast<double>(p1) / static_cast<double>(q1) - fps) < 1e-12 * fps) break;
+    x = 1.0 / frac;
+  }
+  return {p1, q1};
+#endif
+}
+
+}  // namespace
 
 DecodedVideo decode_frame_folder(const std::filesystem::path& folder, double source_fps,
                                  const DecodeOptions& options) {
@@ -37,7 +75,7 @@ DecodedVideo decode_frame_folder(const std::filesystem::path& folder, double sou
   // Output k at time k/fps shows source i = floor(k * src / fps); outputs while k/fps < n/src.
   std::vector<int64_t> pick;
   if (options.fps > 0) {
-    const AVRational src = av_d2q(source_fps, 1000000), out = av_d2q(options.fps, 1000000);
+    const Ratio src = rate_fraction(source_fps), out = rate_fraction(options.fps);
     for (int64_t k = 0;; ++k) {
       // k/out < n/src  <=>  k * out.den * src.num < n * src.den * out.num
       const __int128 lhs = static_cast<__int128>(k) * out.den * src.num;

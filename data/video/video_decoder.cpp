@@ -298,4 +298,6 @@ DecodedVideo decode_video(const std::filesystem::path& path, const DecodeOptions
   return decoder.run();
 }
 
+bool built_with_ffmpeg() { return true; }
+
 }  // namespace grain::data

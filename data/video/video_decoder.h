@@ -40,4 +40,8 @@ struct DecodedVideo {
 // data, zero decoded frames, time limit exceeded, too many frames.
 DecodedVideo decode_video(const std::filesystem::path& path, const DecodeOptions& options = {});
 
+// False in a build without FFmpeg (GRAIN_FFMPEG), where decode_video, the
+// WebM writer and resizing to another size throw std::runtime_error saying so.
+bool built_with_ffmpeg();
+
 }  // namespace grain::data

@@ -1,22 +1,104 @@
 // defines: grain::kernels::gemm over cblas
+//
+// Design: the engine splits large GEMMs across its OpenMP threads itself;
+// inside those parallel regions OpenBLAS (its OpenMP build) runs each piece
+// single-threaded, and it threads the remaining small products as it sees
+// fit. (openblas_set_num_threads is not used: in the OpenMP build it sets
+// the caller's OpenMP thread count too.) The convolutions' GEMMs are tall and thin (rows =
+// output positions, N = Cout of 8-64, or K = rows for the weight gradient),
+// where OpenBLAS's own threading gained nothing and, with unbound OpenMP
+// threads on the 2-core VM, made a tiny-preset training step 2-3x slower
+// (14-17 vs 48-53 clips/s, docs/performance.md). The split is along M or N
+// when either is large (every output element is still one BLAS dot product
+// over K in BLAS order), and along K in fixed chunks when only K is large
+// (partial products summed in chunk order). Chunk boundaries never depend on
+// the thread count, so results do not either.
 #include "kernels/cpu/gemm.h"
 
 #include <cblas.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <vector>
 
 namespace grain::kernels {
 
+namespace {
+
+constexpr double kParallelFlops = 2e6;   // below this a split costs more than it saves
+constexpr int64_t kRowChunk = 256;       // M or N chunk granularity
+constexpr int64_t kDepthChunk = 16384;   // K chunk of the K split
+constexpr int64_t kSmallOutput = 16384;  // M x N at most this: split K
+
+void blas(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
+          const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda,
+              b, ldb, beta, c, ldc);
+}
+
+void blas(bool ta, bool tb, int64_t m, int64_t n, int64_t k, double alpha, const double* a, int64_t lda,
+          const double* b, int64_t ldb, double beta, double* c, int64_t ldc) {
+  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda,
+              b, ldb, beta, c, ldc);
+}
+
+template <typename T>
+void gemm_impl(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t lda, const T* b,
+               int64_t ldb, T beta, T* c, int64_t ldc) {
+  if (m == 0 || n == 0) return;
+  const int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
+  if (m * n <= kSmallOutput && k >= 2 * kDepthChunk) {
+    // Small C, long K (a convolution's weight gradient): partial products
+    // over fixed K chunks, then C = beta C + their sum in chunk order. Taken
+    // with one thread too, so the sum's order never depends on the threads.
+    const int64_t chunks = (k + kDepthChunk - 1) / kDepthChunk;
+    std::vector<T> partial(static_cast<size_t>(chunks * m * n));
+#pragma omp parallel for schedule(static) if (threads > 1)
+    for (int64_t i = 0; i < chunks; ++i) {
+      const int64_t lo = i * kDepthChunk, len = std::min(kDepthChunk, k - lo);
+      blas(ta, tb, m, n, len, alpha, ta ? a + lo * lda : a + lo, lda, tb ? b + lo : b + lo * ldb, ldb, T(0),
+           partial.data() + i * m * n, n);
+    }
+    for (int64_t r = 0; r < m; ++r) {
+      T* row = c + r * ldc;
+      for (int64_t j = 0; j < n; ++j) {
+        T sum = beta == T(0) ? T(0) : beta * row[j];  // beta 0: C is not read (BLAS rule)
+        for (int64_t i = 0; i < chunks; ++i) sum += partial[static_cast<size_t>((i * m + r) * n + j)];
+        row[j] = sum;
+      }
+    }
+    return;
+  }
+  if (threads > 1 && 2.0 * m * n * k >= kParallelFlops && (m >= 2 * kRowChunk || n >= 2 * kRowChunk)) {
+    // Rows of C (op(A) rows) or columns of C (op(B) columns), in chunks:
+    // each element is the same BLAS dot product as without the split.
+    const bool by_rows = m >= n;
+    const int64_t extent = by_rows ? m : n;
+    const int64_t chunks = (extent + kRowChunk - 1) / kRowChunk;
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < chunks; ++i) {
+      const int64_t lo = i * kRowChunk, len = std::min(kRowChunk, extent - lo);
+      if (by_rows) {
+        blas(ta, tb, len, n, k, alpha, ta ? a + lo : a + lo * lda, lda, b, ldb, beta, c + lo * ldc, ldc);
+      } else {
+        blas(ta, tb, m, len, k, alpha, a, lda, tb ? b + lo * ldb : b + lo, ldb, beta, c + lo, ldc);
+      }
+    }
+    return;
+  }
+  blas(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+}  // namespace
+
 void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
           const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
-  if (m == 0 || n == 0) return;
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a,
-              lda, b, ldb, beta, c, ldc);
+  gemm_impl(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, double alpha, const double* a, int64_t lda,
           const double* b, int64_t ldb, double beta, double* c, int64_t ldc) {
-  if (m == 0 || n == 0) return;
-  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a,
-              lda, b, ldb, beta, c, ldc);
+  gemm_impl(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 }  // namespace grain::kernels

@@ -15,6 +15,7 @@
 #include "data/synth/dataset_kind.h"
 #include "data/synth/dataset_writer.h"
 #include "data/synth/label_files.h"
+#include "data/video/video_decoder.h"
 
 namespace synth = grain::data::synth;
 
@@ -128,6 +129,8 @@ int main(int argc, char** argv) {
   opt.width = static_cast<int>(parse_int("--size", size.substr(0, x), 16, 4096));
   opt.height = static_cast<int>(parse_int("--size", size.substr(x + 1), 16, 4096));
   if (opt.width % 2 || opt.height % 2) fail("--size: width and height must be even, got '" + size + "'");
+  if (format == "webm" && !grain::data::built_with_ffmpeg())
+    fail("--format webm: this build has no FFmpeg to write WebM videos; use --format jpeg");
   if (format == "webm") opt.format = synth::VideoFormat::kWebm;
   else if (format == "jpeg") opt.format = synth::VideoFormat::kJpeg;
   else fail("--format: expected webm or jpeg, got '" + format + "'");

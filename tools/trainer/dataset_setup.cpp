@@ -7,6 +7,7 @@
 #include "data/common/error.h"
 #include "data/loader/shard_reader.h"
 #include "data/synth/dataset_writer.h"
+#include "data/video/video_decoder.h"
 #include "engine/error.h"
 #include "tools/trainer/pinned_host_allocator.h"
 
@@ -20,6 +21,10 @@ void generate_if_missing(const TrainerConfig& c) {
   if (c.generate.empty() || fs::exists(c.dataset_root / "labels.json")) return;
   std::fprintf(stderr, "trainer: %s has no labels.json; generating the %s dataset there (seed %llu)\n",
                c.dataset_root.string().c_str(), c.generate.c_str(), static_cast<unsigned long long>(c.generate_seed));
+  GRAIN_CHECK(c.generate_format == "jpeg" || data::built_with_ffmpeg(),
+              "dataset.generate_format webm: this build has no FFmpeg to write WebM videos; set "
+              "dataset.generate_format: jpeg (with dataset.generate_width/height equal to model.resize, since "
+              "resizing also needs FFmpeg)");
   const auto kind = data::synth::make_dataset_kind(c.generate);
   data::synth::WriteOptions options;
   options.out = c.dataset_root;

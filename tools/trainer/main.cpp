@@ -31,8 +31,8 @@ options:
                        (auto), or the checkpoint folder PATH
   --eval-only          evaluate the newest valid checkpoint and write predictions
   --out DIR            run folder (overrides run.out; default runs/<config name>)
-  --threads N          CPU compute threads (overrides train.threads; 0 = the cores
-                       the loader workers leave free)
+  --threads N          CPU compute threads (overrides train.threads; 0 = all
+                       cores)
   --quiet              no progress line
   --help               this text
   --help-config        every config key with its type, default and meaning

@@ -27,7 +27,6 @@
 #include "tools/trainer/evaluation.h"
 #include "tools/trainer/progress.h"
 
-extern "C" void openblas_set_num_threads(int);
 
 namespace grain {
 
@@ -108,12 +107,12 @@ RunSummary run_training(const TrainerConfig& c, const std::string& config_yaml, 
   g_stop = false;
   RunSummary summary;
   summary.run_dir = c.out_dir;
-  // Default: the cores the loader's workers leave free. OpenMP threads that
-  // share a core with a busy thread spin-wait for it (measured on 2 cores:
-  // 2 compute threads + 1 loader worker ran 13 -> 10.6 clips/s slower than 1 + 1).
-  const int threads = c.threads > 0 ? c.threads : std::max(1, omp_get_num_procs() - std::max(0, c.workers));
-  omp_set_num_threads(threads);
-  openblas_set_num_threads(threads);
+  // Default: every core. Loader workers mostly wait (decoding is a small
+  // part of a CPU step) and OpenMP threads no longer spin inside OpenBLAS
+  // (kernels/cpu/gemm.cpp): on 2 cores with 1 worker, 2 compute threads ran
+  // the quick start at 38-46 clips/s against 33-36 with 1 (docs/performance.md).
+  const int threads = c.threads > 0 ? c.threads : std::max(1, omp_get_num_procs());
+  omp_set_num_threads(threads);  // OpenBLAS stays single-threaded: kernels/cpu/gemm.cpp splits GEMMs
 
   const Device device = c.device == "cuda" ? Device::cuda(0) : Device::cpu();
   GRAIN_CHECK(!device.is_cuda() || cuda_device_count() > 0,

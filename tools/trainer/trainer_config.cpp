@@ -82,7 +82,7 @@ const ConfigSchema& trainer_schema() {
       {"train.seed", T::kInt, "0", "seed of initialisation, data order, crops and dropout"},
       {"train.workers", T::kInt, "1", "data-loading threads"},
       {"train.threads", T::kInt, "0",
-       "CPU compute threads (0: the cores the loader workers leave, at least 1; the --threads flag overrides)"},
+       "CPU compute threads (0: all cores; the --threads flag overrides)"},
       {"train.eval_every_steps", T::kInt, "0", "validate every N steps (0: at the end of each epoch)"},
       {"train.checkpoint_every_steps", T::kInt, "0", "checkpoint every N steps (0: at each validation)"},
       {"train.keep_checkpoints", T::kInt, "3", "checkpoints kept besides the best"},
