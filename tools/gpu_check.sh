@@ -94,6 +94,10 @@ if [ ! -e /usr/include/$la/openblas-openmp/cblas.h ] && [ -d "$deps" ]; then
                 "-DCBLAS_INCLUDE_DIR=$deps/include/$la/openblas-openmp")
   export LD_LIBRARY_PATH="$deps/lib/$la/openblas-openmp:$deps/lib/$la:${LD_LIBRARY_PATH:-}"
 fi
+if [ ! -e /usr/include/stb/stb_image_write.h ] && [ -d "$deps/include/stb" ]; then
+  log "stb headers from build-gpu-deps"
+  export CPATH="$deps/include${CPATH:+:$CPATH}"  # the sources include <stb/...> without a CMake target
+fi
 if [ -d "$deps" ]; then
   cmake_extra+=("-DCMAKE_PREFIX_PATH=$deps")  # consulted after the system's own packages
   export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}:$deps/lib/$la"

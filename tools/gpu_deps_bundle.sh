@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Copies the few Debian-packaged build dependencies that the GPU machines'
 # image may lack (OpenBLAS OpenMP build with its Fortran runtime, Catch2 v2,
-# Google Benchmark; for the trainer: yaml-cpp, nlohmann-json, libjpeg-turbo)
+# Google Benchmark; for the trainer: yaml-cpp, nlohmann-json, libjpeg-turbo, stb)
 # into build-gpu-deps/ (ignored by git, about 42 MB), laid
 # out like /usr so CMake finds them with CMAKE_PREFIX_PATH. Run it here, on
 # the development machine, before a device run that carries build-gpu-deps;
@@ -39,6 +39,7 @@ cp -P /usr/lib/$arch/libyaml-cpp.so /usr/lib/$arch/libyaml-cpp.so.0.7 "$out/lib/
 copy /usr/lib/$arch/libyaml-cpp.so.0.7.0 "$out/lib/$arch/libyaml-cpp.so.0.7.0"
 cp -L /usr/lib/$arch/libyaml-cpp.a "$out/lib/$arch/" 2>/dev/null || true
 copy /usr/include/nlohmann "$out/include/nlohmann"
+copy /usr/include/stb "$out/include/stb"  # header-only; gpu_check.sh puts the folder on CPATH
 mkdir -p "$out/share/cmake"
 copy /usr/share/cmake/nlohmann_json "$out/share/cmake/nlohmann_json"
 for h in jpeglib.h jmorecfg.h jerror.h; do copy /usr/include/$h "$out/include/$h"; done

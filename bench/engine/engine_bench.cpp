@@ -1,7 +1,8 @@
 // CPU benchmarks of the engine's hot ops at the `tiny` preset's shapes
 // (model.md: T 16, crop 56, c2 = c3 = 8, LSTM hidden 64; batch 8), reporting
 // GFLOP/s (2 flops per multiply-add). Run:
-//   OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 build/bin/engine_bench
+//   OMP_NUM_THREADS=2 build/bin/engine_bench
+// (BM_TinyTrainingStep: a whole training step of the tiny model, clips/s.)
 // bench/engine/pytorch_reference.py times PyTorch's CPU ops on the same
 // shapes for comparison (docs/performance.md).
 #include <benchmark/benchmark.h>
@@ -10,7 +11,9 @@
 #include "engine/ops/conv.h"
 #include "engine/ops/lstm.h"
 #include "engine/ops/reduce.h"
+#include "engine/optim/optimizer.h"
 #include "kernels/cpu/gemm.h"
+#include "models/video_model.h"
 
 using namespace grain;
 
@@ -128,6 +131,32 @@ void BM_LstmBackward(benchmark::State& state) {
                                                  benchmark::Counter::kIs1000);
 }
 BENCHMARK(BM_LstmBackward)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// One whole training step of the tiny VideoModel at the quick start's clip
+// size (configs/quickstart.yaml: 8 frames, 56 x 56 crops, batch 8, 10
+// classes): forward, backward, Adam. Reports clips/s.
+void BM_TinyTrainingStep(benchmark::State& state) {
+  ModelConfig config = model_preset("tiny");
+  config.frames = 8;
+  config.num_classes = 10;
+  ParameterStore store;
+  VideoModel model(store, config);
+  store.materialize();
+  model.reset_parameters(0);
+  Adam adam(store, {1e-3});
+  const Tensor clips = Tensor::uniform({kBatch, 8, 56, 56, 3}, 0, 4, 5);
+  std::vector<int64_t> labels(kBatch);
+  for (int64_t i = 0; i < kBatch; ++i) labels[static_cast<size_t>(i)] = i % 10;
+  const Tensor targets = Tensor::from_indices(labels, {kBatch});
+  for (auto _ : state) {
+    store.zero_grad();
+    const LossParts loss = model_loss(model.forward(clips, Tensor(), {true, 0}), targets, Tensor(), Tensor(), {1, 0});
+    loss.total.backward();
+    adam.step();
+  }
+  state.counters["clips/s"] = benchmark::Counter(static_cast<double>(kBatch), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_TinyTrainingStep)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
 
 }  // namespace
 

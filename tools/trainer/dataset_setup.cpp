@@ -68,7 +68,9 @@ std::shared_ptr<const data::ClipSource> make_source(const TrainerConfig& c, cons
     return data::make_shard_source(reader, ids, c.fps, static_cast<int>(c.model.resize),
                                    static_cast<int>(c.model.resize));
   }
-  if (storage == "frames") return data::make_frame_folder_source(layout, ids, c.fps, decode);
+  // The folders hold every frame at the dataset's rate (dataset.frames_fps);
+  // decode.fps resamples them to the clip rate like a video's timestamps.
+  if (storage == "frames") return data::make_frame_folder_source(layout, ids, c.frames_fps, decode);
   return data::make_video_file_source(layout, ids, decode);
 }
 

@@ -31,6 +31,8 @@ const ConfigSchema& trainer_schema() {
        {"auto", "videos", "frames", "shards"}},
       {"dataset.shards", T::kString, "", "folder of packed shards (pack_dataset) of the split, for storage shards"},
       {"dataset.fps", T::kDouble, "12", "frame rate clips are resampled to"},
+      {"dataset.frames_fps", T::kDouble, "12",
+       "frame rate of JPEG frame folders (storage frames; Something-Something V2 and the generator: 12)"},
       {"dataset.labels", T::kString, "", "labels file name (empty: labels.json or the release's name)"},
       {"dataset.train", T::kString, "", "training split file name (empty: detected)"},
       {"dataset.validation", T::kString, "", "validation split file name (empty: detected)"},
@@ -118,6 +120,9 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
   GRAIN_CHECK(c.storage != "shards" || !c.shards_dir.empty(),
               file.string() << ": key 'dataset.shards' is required with dataset.storage: shards");
   c.fps = v.get_double("dataset.fps");
+  c.frames_fps = v.get_double("dataset.frames_fps");
+  GRAIN_CHECK(c.fps > 0, file.string() << ": key 'dataset.fps' must be > 0, got " << c.fps);
+  GRAIN_CHECK(c.frames_fps > 0, file.string() << ": key 'dataset.frames_fps' must be > 0, got " << c.frames_fps);
   c.labels_file = v.get_string("dataset.labels");
   c.train_file = v.get_string("dataset.train");
   c.validation_file = v.get_string("dataset.validation");

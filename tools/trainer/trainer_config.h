@@ -31,7 +31,8 @@ struct TrainerConfig {
   std::string generate_format = "webm";
   std::string storage = "auto";  // auto | videos | frames | shards
   std::filesystem::path shards_dir;  // for storage = shards
-  double fps = 12;
+  double fps = 12;          // clips are resampled to this rate
+  double frames_fps = 12;   // the rate JPEG frame folders were stored at (storage frames)
   std::string labels_file, train_file, validation_file, test_file, groups_file;
   std::string train_split = "train", eval_split = "validation";
   int64_t max_train_videos = 0, max_eval_videos = 0;
