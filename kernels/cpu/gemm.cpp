@@ -1,18 +1,16 @@
 // defines: grain::kernels::gemm over cblas
 //
-// Design: the engine splits large GEMMs across its OpenMP threads itself;
-// inside those parallel regions OpenBLAS (its OpenMP build) runs each piece
-// single-threaded, and it threads the remaining small products as it sees
-// fit. (openblas_set_num_threads is not used: in the OpenMP build it sets
-// the caller's OpenMP thread count too.) The convolutions' GEMMs are tall and thin (rows =
-// output positions, N = Cout of 8-64, or K = rows for the weight gradient),
-// where OpenBLAS's own threading gained nothing and, with unbound OpenMP
-// threads on the 2-core VM, made a tiny-preset training step 2-3x slower
-// (14-17 vs 48-53 clips/s, docs/performance.md). The split is along M or N
-// when either is large (every output element is still one BLAS dot product
-// over K in BLAS order), and along K in fixed chunks when only K is large
-// (partial products summed in chunk order). Chunk boundaries never depend on
-// the thread count, so results do not either.
+// Design: the engine splits large GEMMs across its OpenMP threads itself and
+// keeps OpenBLAS single-threaded. The convolutions' GEMMs are tall and thin
+// (rows = output positions, N = Cout of 8-64, or K = rows for the weight
+// gradient), where OpenBLAS's own threading gained nothing and, with unbound
+// OpenMP threads on the 2-core VM, made a tiny-preset training step slower
+// with 2 threads than with 1 (docs/performance.md). Large products are cut
+// along M or N in fixed 256-wide chunks (each output element is still one
+// BLAS dot product over K), or along K in fixed 4,096-deep chunks when the
+// output is small and K long (partial products summed in chunk order). The
+// cut depends on the sizes only, never on the thread count, and is made with
+// one thread too, so results do not depend on the thread count either.
 #include "kernels/cpu/gemm.h"
 
 #include <cblas.h>
@@ -21,13 +19,15 @@
 #include <algorithm>
 #include <vector>
 
+extern "C" void openblas_set_num_threads(int);
+
 namespace grain::kernels {
 
 namespace {
 
 constexpr double kParallelFlops = 2e6;   // below this a split costs more than it saves
 constexpr int64_t kRowChunk = 256;       // M or N chunk granularity
-constexpr int64_t kDepthChunk = 16384;   // K chunk of the K split
+constexpr int64_t kDepthChunk = 4096;    // K chunk of the K split
 constexpr int64_t kSmallOutput = 16384;  // M x N at most this: split K
 
 void blas(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
@@ -42,10 +42,23 @@ void blas(bool ta, bool tb, int64_t m, int64_t n, int64_t k, double alpha, const
               b, ldb, beta, c, ldc);
 }
 
+// OpenBLAS's OpenMP build: openblas_set_num_threads also sets the calling
+// thread's OpenMP thread count, so that is put back. Once per process.
+void keep_blas_single_threaded() {
+  static const bool done = [] {
+    const int threads = omp_get_max_threads();
+    openblas_set_num_threads(1);
+    omp_set_num_threads(threads);
+    return true;
+  }();
+  (void)done;
+}
+
 template <typename T>
 void gemm_impl(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t lda, const T* b,
                int64_t ldb, T beta, T* c, int64_t ldc) {
   if (m == 0 || n == 0) return;
+  keep_blas_single_threaded();
   const int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
   if (m * n <= kSmallOutput && k >= 2 * kDepthChunk) {
     // Small C, long K (a convolution's weight gradient): partial products
@@ -69,13 +82,13 @@ void gemm_impl(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const
     }
     return;
   }
-  if (threads > 1 && 2.0 * m * n * k >= kParallelFlops && (m >= 2 * kRowChunk || n >= 2 * kRowChunk)) {
+  if (2.0 * m * n * k >= kParallelFlops && (m >= 2 * kRowChunk || n >= 2 * kRowChunk)) {
     // Rows of C (op(A) rows) or columns of C (op(B) columns), in chunks:
     // each element is the same BLAS dot product as without the split.
     const bool by_rows = m >= n;
     const int64_t extent = by_rows ? m : n;
     const int64_t chunks = (extent + kRowChunk - 1) / kRowChunk;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (threads > 1)
     for (int64_t i = 0; i < chunks; ++i) {
       const int64_t lo = i * kRowChunk, len = std::min(kRowChunk, extent - lo);
       if (by_rows) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "engine/device.h"
 #include "engine/error.h"
 #include "tools/trainer/trainer_config.h"
 
@@ -77,4 +78,11 @@ TEST_CASE("the effective config round-trips through YAML", "[trainer][config]") 
   CHECK(again.get_int("train.epochs") == 7);
   CHECK(again.get_double("optimizer.lr") == 0.5);
   CHECK(again.get_string("dataset.root") == "/data");
+}
+
+TEST_CASE("device auto resolves to the GPU when there is one, else the CPU", "[trainer][config]") {
+  const bool gpu = cuda_is_built() && cuda_device_count() > 0;
+  CHECK(parse(kMinimal + "device: auto\n").device == (gpu ? "cuda" : "cpu"));
+  CHECK(parse(kMinimal, {"device=auto"}).device == (gpu ? "cuda" : "cpu"));
+  CHECK_THROWS_WITH(parse(kMinimal + "device: gpu\n"), Contains("device"));
 }

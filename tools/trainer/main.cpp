@@ -1,5 +1,5 @@
 // trainer: trains the paper's model on one source task from a YAML config.
-//   trainer --config FILE.yaml [--set key.path=value ...] [--device cpu|cuda]
+//   trainer --config FILE.yaml [--set key.path=value ...] [--device cpu|cuda|auto]
 //           [--resume auto|PATH] [--eval-only] [--out DIR] [--threads N]
 //   trainer --help | --help-config
 #include <csignal>
@@ -26,7 +26,9 @@ ckpt-<step>/, best.json, predictions-<split>.jsonl, summary.json.
 options:
   --config FILE        the YAML config (required); see --help-config for every key
   --set KEY=VALUE      override a config key, e.g. --set train.epochs=2 (repeatable)
-  --device cpu|cuda    backend (overrides the config's `device`)
+  --device cpu|cuda|auto
+                       backend (overrides the config's `device`; auto: cuda when
+                       built with it and a GPU is present, else cpu)
   --resume auto|PATH   continue the newest valid checkpoint of the run folder
                        (auto), or the checkpoint folder PATH
   --eval-only          evaluate the newest valid checkpoint and write predictions

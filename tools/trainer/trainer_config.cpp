@@ -1,6 +1,7 @@
 // defines: the trainer's config keys and their typed reading (see trainer_config.h)
 #include "tools/trainer/trainer_config.h"
 
+#include "engine/device.h"
 #include "engine/error.h"
 
 namespace grain {
@@ -14,7 +15,10 @@ const ConfigSchema& trainer_schema() {
       {"task", T::kString, "fg_classes",
        "source task: action groups (cg), categories (fg), simplified-object captions (so), full captions (fc)",
        {"cg_classes", "fg_classes", "so_captions", "fg_captions"}},
-      {"device", T::kString, "cpu", "backend to train on (the --device flag overrides)", {"cpu", "cuda"}},
+      {"device", T::kString, "cpu",
+       "backend to train on (auto: cuda when this build has it and a GPU is present, else cpu; the --device flag "
+       "overrides)",
+       {"cpu", "cuda", "auto"}},
       {"dataset.root", T::kString, "", "folder of the dataset in the Something-Something V2 layout"},
       {"dataset.generate", T::kString, "none",
        "generate this synthetic dataset into dataset.root on first use when the folder has no labels",
@@ -105,6 +109,7 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
            : c.task_name == "so_captions" ? Task::kSimplifiedCaptions
                                           : Task::kFullCaptions;
   c.device = v.get_string("device");
+  if (c.device == "auto") c.device = cuda_is_built() && cuda_device_count() > 0 ? "cuda" : "cpu";
   GRAIN_CHECK(!v.get_string("dataset.root").empty(), file.string() << ": key 'dataset.root' is required");
   c.dataset_root = v.get_string("dataset.root");
   c.generate = v.get_string("dataset.generate") == "none" ? "" : v.get_string("dataset.generate");
