@@ -2,7 +2,6 @@
 #include "models/video_encoder.h"
 
 #include "engine/error.h"
-#include "engine/ops/max_pool.h"
 #include "engine/ops/reduce.h"
 #include "engine/ops/shape_ops.h"
 #include "engine/ops/time_average.h"
@@ -42,7 +41,7 @@ Tensor VideoEncoder::channel(const std::vector<ConvBlock>& blocks, const Tensor&
   Tensor h = clip;
   for (size_t i = 0; i < blocks.size(); ++i) {
     h = blocks[i].forward(h, ctx);
-    if (i < 3) h = max_pool3d(h, {1, 2, 2});
+    if (i < 3) h = pool_.forward(h);
   }
   return amax(h, {2, 3});  // global max over the remaining H x W: (N, T, 8c)
 }

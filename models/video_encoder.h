@@ -13,6 +13,7 @@
 
 #include "layers/conv_block.h"
 #include "layers/lstm.h"
+#include "layers/max_pool.h"
 #include "models/model_config.h"
 
 namespace grain {
@@ -33,6 +34,7 @@ class VideoEncoder {
 
   ModelConfig config_;
   std::vector<ConvBlock> cnn3d_, cnn2d_;
+  MaxPool3d pool_{{1, 2, 2}};  // after conv1-3 of both channels: space halves, time is kept
   std::unique_ptr<Lstm> lstm_;
 };
 

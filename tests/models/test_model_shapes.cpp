@@ -2,9 +2,13 @@
 // values for the presets, output sizes, configuration checks.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <vector>
+
 #include "engine/autograd.h"
 #include "engine/error.h"
 #include "layers/dropout.h"
+#include "layers/max_pool.h"
 #include "models/video_model.h"
 
 using namespace grain;
@@ -112,4 +116,23 @@ TEST_CASE("the dropout layer: training only, a mask per layer and step, reproduc
   for (double v : a7) kept += v != 0.0;
   CHECK(std::abs(kept - 500) < 60);
   CHECK_THROWS_WITH(Dropout("bad", 1.0), Contains("bad: dropout probability must be in [0, 1)"));
+}
+
+TEST_CASE("MaxPool3d halves space and keeps time at the encoder's window, rounding down", "[layers]") {
+  const MaxPool3d pool({1, 2, 2});
+  const Tensor x = Tensor::uniform({2, 5, 7, 6, 3}, -1, 1, 11);
+  const Tensor y = pool.forward(x);
+  CHECK(y.shape() == Shape{2, 5, 3, 3, 3});
+  // Element (n, t, 1, 2, c) is the max of x's 2x2 window at rows 2-3, columns 4-5.
+  const std::vector<double> xv = x.to_vector(), yv = y.to_vector();
+  auto at = [&](const std::vector<double>& v, const Shape& s, int64_t n, int64_t t, int64_t h, int64_t w, int64_t c) {
+    return v[static_cast<size_t>((((n * s[1] + t) * s[2] + h) * s[3] + w) * s[4] + c)];
+  };
+  for (int64_t c = 0; c < 3; ++c) {
+    double want = -1e9;
+    for (int64_t dh = 0; dh < 2; ++dh)
+      for (int64_t dw = 0; dw < 2; ++dw) want = std::max(want, at(xv, x.shape(), 1, 4, 2 + dh, 4 + dw, c));
+    CHECK(at(yv, y.shape(), 1, 4, 1, 2, c) == want);
+  }
+  CHECK_THROWS_WITH(MaxPool3d({1, 0, 2}), Contains("MaxPool3d: window must be >= 1"));
 }
