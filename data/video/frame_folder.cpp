@@ -12,12 +12,6 @@
 #include "data/video/jpeg.h"
 #include "data/video/rgb_resize.h"
 
-#if GRAIN_WITH_FFMPEG
-extern "C" {
-#include <libavutil/rational.h>
-}
-#endif
-
 namespace grain::data {
 
 namespace {
@@ -26,17 +20,14 @@ struct Ratio {
   int64_t num = 0, den = 1;
 };
 
-// A frame rate as a fraction with terms up to 1e6, as the video decoder
-// takes it (av_d2q). A build without FFmpeg uses the continued-fraction
-// convergents instead: the same fraction for every rate written with up to
-// six decimals (12, 4, 29.97 = 2997/100, ...), which is all a config holds.
+// A frame rate as a fraction with terms up to 1e6 (continued-fraction
+// convergents): the same fraction as FFmpeg's av_d2q(fps, 1e6), which the
+// video decoder uses, for every rate written with up to six decimals (12, 4,
+// 29.97 = 2997/100, ...). Kept free of FFmpeg so that a build without it
+// (GRAIN_FFMPEG) resamples frame folders by the same rule.
 Ratio rate_fraction(double fps) {
-#if GRAIN_WITH_FFMPEG
-  const AVRational r = av_d2q(fps, 1000000);
-  return {r.num, r.den};
-#else
   constexpr int64_t kMax = 1000000;
-  int64_t p0 = 0, q0 = 1, p1 = 1, q1 = 0;  // convergents p/q
+  int64_t p0 = 0, q0 = 1, p1 = 1, q1 = 0;  // the last two convergents p/q
   double x = fps;
   for (int i = 0; i < 64; ++i) {
     const double whole = std::floor(x);
@@ -50,7 +41,6 @@ Ratio rate_fraction(double fps) {
     x = 1.0 / frac;
   }
   return {p1, q1};
-#endif
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ constexpr double kParallelFlops = 2e6;   // below this a split costs more than i
 constexpr int64_t kRowChunk = 256;       // M or N chunk granularity
 constexpr int64_t kDepthChunk = 4096;    // K chunk of the K split
 constexpr int64_t kSmallOutput = 16384;  // M x N at most this: split K
+constexpr int64_t kWave = 16;            // K chunks computed (and held) at a time
 
 void blas(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
           const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
@@ -62,22 +63,30 @@ void gemm_impl(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const
   const int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
   if (m * n <= kSmallOutput && k >= 2 * kDepthChunk) {
     // Small C, long K (a convolution's weight gradient): partial products
-    // over fixed K chunks, then C = beta C + their sum in chunk order. Taken
-    // with one thread too, so the sum's order never depends on the threads.
+    // over fixed K chunks, added to C = beta C one by one in chunk order.
+    // Taken with one thread too, so the order never depends on the threads;
+    // at most kWave partials are held at a time, so memory does not grow
+    // with K (the buffer is per thread and reused: this runs every step).
     const int64_t chunks = (k + kDepthChunk - 1) / kDepthChunk;
-    std::vector<T> partial(static_cast<size_t>(chunks * m * n));
+    thread_local std::vector<T> partial;
+    if (partial.size() < static_cast<size_t>(kWave * m * n)) partial.resize(static_cast<size_t>(kWave * m * n));
+    T* const buffer = partial.data();  // the caller's: inside the parallel loop `partial` would be each thread's own
+    for (int64_t w0 = 0; w0 < chunks; w0 += kWave) {
+      const int64_t w1 = std::min(chunks, w0 + kWave);
 #pragma omp parallel for schedule(static) if (threads > 1)
-    for (int64_t i = 0; i < chunks; ++i) {
-      const int64_t lo = i * kDepthChunk, len = std::min(kDepthChunk, k - lo);
-      blas(ta, tb, m, n, len, alpha, ta ? a + lo * lda : a + lo, lda, tb ? b + lo : b + lo * ldb, ldb, T(0),
-           partial.data() + i * m * n, n);
-    }
-    for (int64_t r = 0; r < m; ++r) {
-      T* row = c + r * ldc;
-      for (int64_t j = 0; j < n; ++j) {
-        T sum = beta == T(0) ? T(0) : beta * row[j];  // beta 0: C is not read (BLAS rule)
-        for (int64_t i = 0; i < chunks; ++i) sum += partial[static_cast<size_t>((i * m + r) * n + j)];
-        row[j] = sum;
+      for (int64_t i = w0; i < w1; ++i) {
+        const int64_t lo = i * kDepthChunk, len = std::min(kDepthChunk, k - lo);
+        blas(ta, tb, m, n, len, alpha, ta ? a + lo * lda : a + lo, lda, tb ? b + lo : b + lo * ldb, ldb, T(0),
+             buffer + (i - w0) * m * n, n);
+      }
+      for (int64_t r = 0; r < m; ++r) {
+        T* row = c + r * ldc;
+        for (int64_t j = 0; j < n; ++j) {
+          // The first wave starts from beta C; with beta 0, C is not read (the BLAS rule).
+          T sum = w0 > 0 ? row[j] : beta == T(0) ? T(0) : beta * row[j];
+          for (int64_t i = w0; i < w1; ++i) sum += buffer[((i - w0) * m + r) * n + j];
+          row[j] = sum;
+        }
       }
     }
     return;

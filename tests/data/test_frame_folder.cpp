@@ -67,6 +67,20 @@ TEST_CASE("data/frame folder: 24 fps -> 12 fps keeps frames 0, 2, 4, 12 -> 24 re
   for (int k = 0; k < 10; ++k) check_colour(u, k, k / 2);
 }
 
+TEST_CASE("data/frame folder: 29.97 fps -> 12 fps picks by exact timestamps", "[data][frames]") {
+  grain::data::testing::TempDir dir("frames3");
+  write_folder(dir / "v", 10, 16, 16);
+  DecodeOptions o;
+  o.fps = 12;
+  const DecodedVideo v = decode_frame_folder(dir / "v", 29.97, o);
+  // Outputs while k/12 < 10/29.97 (k = 0..4); output k shows source
+  // floor(k * 29.97 / 12) = 0, 2, 4 (4.995), 7, 9 (9.99). Taking the rate
+  // as 30 would give 0, 2, 5, 7, 10 instead.
+  REQUIRE(v.frames == 5);
+  const int want[5] = {0, 2, 4, 7, 9};
+  for (int k = 0; k < 5; ++k) check_colour(v, k, want[k]);
+}
+
 TEST_CASE("data/frame folder: errors name the folder or the frame", "[data][frames]") {
   grain::data::testing::TempDir dir("frames3");
   CHECK_THROWS_WITH(decode_frame_folder(dir / "none", 12), Catch::Contains("none"));

@@ -26,6 +26,7 @@ const Case kCases[] = {
     {"split along M", 1031, 9, 40},
     {"split along N", 7, 777, 50},
     {"split along K", 8, 81, 40000},
+    {"split along K, more chunks than one wave holds", 4, 8, 70000},
     {"split along K, a middle-sized output", 32, 432, 12544},
     {"too small to split", 30, 20, 10},
 };

@@ -5,12 +5,15 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "data/video/jpeg.h"
+#include "tests/common/temp_dir.h"
 #include "tools/trainer/dataset_setup.h"
 #include "tools/trainer/trainer_config.h"
 
@@ -24,10 +27,7 @@ constexpr int kSize = 64;
 
 double grey(int t) { return 20 + 4 * t; }
 
-fs::path frame_dataset() {
-  const fs::path root = fs::temp_directory_path() / ("grain-frames-fps-" + std::to_string(::getpid()));
-  fs::remove_all(root);
-  fs::create_directories(root);
+void write_frame_dataset(const fs::path& root) {
   auto write = [&](const std::string& name, const std::string& text) { std::ofstream(root / name) << text; };
   write("labels.json", R"({"Dropping something": "0", "Pushing something from left to right": "1"})");
   write("groups.json", R"({"moving": ["Dropping something", "Pushing something from left to right"]})");
@@ -47,13 +47,14 @@ fs::path frame_dataset() {
       data::write_jpeg_file(folder / name, rgb.data(), kSize, kSize, 95);
     }
   }
-  return root;
 }
 
 }  // namespace
 
 TEST_CASE("JPEG frame folders are resampled from dataset.frames_fps to dataset.fps", "[trainer][data]") {
-  const fs::path root = frame_dataset();
+  const testing::TempDir dir("frames-fps");
+  const fs::path& root = dir.path();
+  write_frame_dataset(root);
   const std::string yaml = "task: fg_classes\ndataset:\n  root: " + root.string() +
                            "\n  fps: 4\nmodel:\n  preset: tiny\n  frames: 4\n  resize: 64\n  crop: 56\n"
                            "train:\n  batch_size: 1\n  workers: 0\nrun:\n  out: " + (root / "run").string() + "\n";
@@ -74,5 +75,4 @@ TEST_CASE("JPEG frame folders are resampled from dataset.frames_fps to dataset.f
     // pixels / 64 (dataset.pixel_scale); JPEG keeps a flat grey within 1 level.
     CHECK(std::abs(mean * 64 - grey(12 + 3 * k)) < 1.0);
   }
-  fs::remove_all(root);
 }

@@ -27,7 +27,6 @@
 #include "tools/trainer/evaluation.h"
 #include "tools/trainer/progress.h"
 
-
 namespace grain {
 
 namespace fs = std::filesystem;
