@@ -14,6 +14,22 @@
 
 namespace grain {
 
+TeacherForcingBatch teacher_forcing_batch(const std::vector<int32_t>& tokens, int64_t n, int64_t l, int32_t start,
+                                          int32_t pad, bool score_padding, Device device) {
+  GRAIN_CHECK(l > 0 && static_cast<int64_t>(tokens.size()) == n * l,
+              "teacher forcing: " << tokens.size() << " tokens for " << n << " captions of length " << l);
+  std::vector<int64_t> inputs(tokens.size()), targets(tokens.begin(), tokens.end());
+  std::vector<double> mask(tokens.size());
+  for (int64_t row = 0; row < n; ++row)
+    for (int64_t i = 0; i < l; ++i) {
+      const size_t k = static_cast<size_t>(row * l + i);
+      inputs[k] = i == 0 ? start : tokens[k - 1];
+      mask[k] = (tokens[k] != pad || score_padding) ? 1.0 : 0.0;
+    }
+  return {Tensor::from_indices(inputs, {n, l}).to(device), Tensor::from_indices(targets, {n, l}).to(device),
+          Tensor::from_vector(mask, {n, l}, DType::kFloat32).to(device)};
+}
+
 CaptionDecoder::CaptionDecoder(ParameterStore& store, const std::string& name, const ModelConfig& config,
                                int64_t encoding_width)
     : config_(config),

@@ -20,6 +20,17 @@
 
 namespace grain {
 
+// The decoder's teacher-forcing tensors for a batch of token rows.
+struct TeacherForcingBatch {
+  Tensor inputs;   // int64 (N, L): [start, w_0, ..., w_{L-2}], the caption shifted right
+  Tensor targets;  // int64 (N, L): [w_0, ..., w_{L-1}]
+  Tensor mask;     // float32 (N, L): 1 where the target is scored (not padding, unless score_padding)
+};
+
+// tokens: N rows of L ids (words, end, then pad), row-major.
+TeacherForcingBatch teacher_forcing_batch(const std::vector<int32_t>& tokens, int64_t n, int64_t l, int32_t start,
+                                          int32_t pad, bool score_padding, Device device);
+
 class CaptionDecoder {
  public:
   CaptionDecoder(ParameterStore& store, const std::string& name, const ModelConfig& config, int64_t encoding_width);

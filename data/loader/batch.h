@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "data/loader/preprocess.h"
+#include "data/ssv2/label_view.h"
 
 namespace grain::data {
 
@@ -60,8 +61,14 @@ struct Batch {
   std::vector<std::string> ids;            // (N) video ids actually used
   std::vector<int64_t> video_indices;      // (N) split indices actually used (after replacement)
   int replaced = 0;                        // samples whose video was bad and replaced
+  std::vector<std::string> left_out;       // bad videos left out of this batch (file or record), when not replacing
 
   int64_t size() const { return shape[0]; }
+  // The labels of a view (data/ssv2/label_view.h decides which a task uses).
+  const std::vector<int32_t>& classes(ClassView view) const { return view == ClassView::kGroup ? group : category; }
+  const std::vector<int32_t>& tokens(CaptionView view) const {
+    return view == CaptionView::kSimplified ? simplified_tokens : caption_tokens;
+  }
   const uint8_t* uint8_data() const { return static_cast<const uint8_t*>(clips.data()); }
   const float* float_data() const { return static_cast<const float*>(clips.data()); }
 };

@@ -97,17 +97,22 @@ Batch DataLoader::build(int64_t epoch, int64_t index, const std::atomic<uint64_t
   b.caption_tokens.resize(static_cast<size_t>(count * L));
   b.simplified_tokens.resize(static_cast<size_t>(count * L));
 
+  int64_t filled = 0;  // samples placed so far (fewer than count when bad videos are left out)
   for (int64_t s = 0; s < count; ++s) {
     if (generation && generation->load() != my_generation) throw Cancelled{};
     const int64_t global = (first + s) * config_.world_size + config_.rank;
-    // Try the scheduled video, then the next ones of the epoch's order.
+    // Try the scheduled video, then (when replacing) the next ones of the epoch's order.
     std::optional<DecodedVideo> video;
     int64_t idx = -1;
-    for (int64_t k = 0; k < n && !video; ++k) {
+    const int64_t attempts = config_.replace_bad_videos ? n : 1;
+    for (int64_t k = 0; k < attempts && !video; ++k) {
       idx = (*order)[static_cast<size_t>((global + k) % n)];
       {
         std::lock_guard lock(bad_mutex_);
-        if (bad_.count(idx)) continue;
+        if (auto known = bad_.find(idx); known != bad_.end()) {
+          if (!config_.replace_bad_videos) b.left_out.push_back(known->second.where);
+          continue;
+        }
       }
       try {
         video = source_->load(idx);
@@ -123,7 +128,11 @@ Batch DataLoader::build(int64_t epoch, int64_t index, const std::atomic<uint64_t
           bad_.emplace(idx, BadVideo{idx, source_->describe(idx), e.what()});
           bad_count = bad_.size();
         }
-        log_warning("bad video " + std::to_string(idx) + " replaced by the next of the epoch's order: " + e.what());
+        log_warning("bad video " + std::to_string(idx) +
+                    (config_.replace_bad_videos ? " replaced by the next of the epoch's order: "
+                                                : " left out of the evaluation: ") +
+                    e.what());
+        if (!config_.replace_bad_videos) b.left_out.push_back(source_->describe(idx));
         if (static_cast<double>(bad_count) > config_.max_bad_fraction * static_cast<double>(n))
           throw DataError(std::to_string(bad_count) + " bad videos of " + std::to_string(n) +
                           " exceed LoaderConfig.max_bad_fraction = " + std::to_string(config_.max_bad_fraction) +
@@ -131,12 +140,14 @@ Batch DataLoader::build(int64_t epoch, int64_t index, const std::atomic<uint64_t
       }
       if (generation && generation->load() != my_generation) throw Cancelled{};
     }
+    if (!video && !config_.replace_bad_videos) continue;
     if (!video) throw DataError("DataLoader: every video of the split is bad");
     if (idx != (*order)[static_cast<size_t>(global % n)]) ++b.replaced;
+    const int64_t slot = filled++;
 
     const uint64_t seed = derive_seed(config_.seed, static_cast<uint64_t>(epoch), static_cast<uint64_t>(idx));
     const ClipPlacement place = place_clip(video->frames, spec, config_.train, seed);
-    extract_clip(*video, spec, place, static_cast<uint8_t*>(b.clips.data()) + clip_bytes * static_cast<size_t>(s));
+    extract_clip(*video, spec, place, static_cast<uint8_t*>(b.clips.data()) + clip_bytes * static_cast<size_t>(slot));
 
     const VideoLabel& label = labels_[static_cast<size_t>(idx)];
     b.category.push_back(label.category);
@@ -144,9 +155,14 @@ Batch DataLoader::build(int64_t epoch, int64_t index, const std::atomic<uint64_t
     b.ids.push_back(label.id);
     b.video_indices.push_back(idx);
     if (vocabulary_) {
-      vocabulary_->encode_into(label.caption, L, b.caption_tokens.data() + s * L);
-      vocabulary_->encode_into(label.simplified_caption, L, b.simplified_tokens.data() + s * L);
+      vocabulary_->encode_into(label.caption, L, b.caption_tokens.data() + slot * L);
+      vocabulary_->encode_into(label.simplified_caption, L, b.simplified_tokens.data() + slot * L);
     }
+  }
+  if (filled < count) {  // left-out videos: the batch holds the good ones only
+    b.shape[0] = filled;
+    b.caption_tokens.resize(static_cast<size_t>(filled * L));
+    b.simplified_tokens.resize(static_cast<size_t>(filled * L));
   }
   return b;
 }

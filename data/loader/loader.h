@@ -7,8 +7,10 @@
 //    index) only, so batch (e, b) is a pure function of (seed, e, b) and
 //    make_batch() rebuilds it exactly on any thread (exact resume).
 //  - A bad video (DataError from the source) is replaced by the next video of
-//    the epoch's order, logged and counted; more distinct bad videos than
-//    max_bad_fraction x n is a DataError for the caller.
+//    the epoch's order (training), or left out of its batch and named in
+//    Batch::left_out (evaluation: replace_bad_videos = false, so no video is
+//    ever scored under another's id); either way it is logged and counted,
+//    and more distinct bad videos than max_bad_fraction x n is a DataError.
 //  - Worker threads build whole batches ahead, at most prefetch_batches past
 //    the consumer (the bounded queue); next() returns them in order and
 //    rethrows a worker's exception in place of its batch, so errors surface
@@ -46,6 +48,7 @@ struct LoaderConfig {
   int workers = 2;                // threads building batches (0: next() builds on the caller's thread)
   int prefetch_batches = 4;       // queue bound: batches built ahead of the consumer
   double max_bad_fraction = 0.01; // fail when more than this fraction of the split's videos is bad
+  bool replace_bad_videos = true; // false: a bad video is left out of its batch (evaluation)
   int caption_length = 14;        // L, including the end token
 
   void validate() const;          // DataError naming the field

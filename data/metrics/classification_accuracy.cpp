@@ -1,7 +1,8 @@
-// defines: top_k_accuracy_percent, top1_accuracy_percent, rank_classes
+// defines: top_k_accuracy_percent, top1_accuracy_percent, rank_classes, majority_class_accuracy_percent
 #include "data/metrics/classification_accuracy.h"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -38,6 +39,18 @@ std::vector<int> rank_classes(const std::vector<float>& scores, int k) {
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return scores[a] > scores[b]; });
   order.resize(std::min<size_t>(order.size(), static_cast<size_t>(std::max(k, 0))));
   return order;
+}
+
+double majority_class_accuracy_percent(const std::vector<int>& training, const std::vector<int>& truth) {
+  if (training.empty() || truth.empty()) return 0.0;
+  std::map<int, size_t> counts;
+  for (int c : training) ++counts[c];
+  // max_element keeps the first of equal counts: the lower class index.
+  const int majority = std::max_element(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
+                         return a.second < b.second;
+                       })->first;
+  const size_t hits = static_cast<size_t>(std::count(truth.begin(), truth.end(), majority));
+  return 100.0 * static_cast<double>(hits) / static_cast<double>(truth.size());
 }
 
 }  // namespace grain::metrics

@@ -17,4 +17,9 @@ double top1_accuracy_percent(const std::vector<int>& predicted, const std::vecto
 // broken by the lower index; at most k of them.
 std::vector<int> rank_classes(const std::vector<float>& scores, int k);
 
+// The majority-class baseline: the accuracy (percent) on `truth` of always
+// answering the most frequent class of `training` (ties: the lower index).
+// Classes need not be balanced (the action groups are not). 0 when either is empty.
+double majority_class_accuracy_percent(const std::vector<int>& training, const std::vector<int>& truth);
+
 }  // namespace grain::metrics

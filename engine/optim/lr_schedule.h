@@ -1,15 +1,21 @@
-// defines: LrSchedule, ConstantLr, StepLr, ReduceLrOnPlateau
+// defines: LrSchedule, ConstantLr, StepLr, ReduceLrOnPlateau, ScheduleOptions, make_lr_schedule
 //
 // A schedule maps progress to a learning rate. Step-based schedules are
 // asked per epoch (StepLr) and the plateau schedule per validation result,
-// as in torch.optim.lr_scheduler; each keeps its state in plain fields so
-// the trainer can checkpoint it.
+// as in torch.optim.lr_scheduler. Each schedule saves and restores its own
+// state as named numbers (state() / load_state()), as an optimizer saves its
+// state tensors, so a checkpoint holds it without knowing its fields.
 #pragma once
 
 #include <cstdint>
 #include <limits>
+#include <map>
+#include <memory>
+#include <string>
 
 namespace grain {
+
+using ScheduleState = std::map<std::string, double>;
 
 class LrSchedule {
  public:
@@ -18,6 +24,9 @@ class LrSchedule {
   // schedules, a validation metric (lower is better) of that epoch.
   virtual double update(int64_t epoch, double metric) = 0;
   virtual double current() const = 0;
+  virtual ScheduleState state() const { return {{"lr", current()}}; }
+  // Restores what state() returned; throws naming a missing field.
+  virtual void load_state(const ScheduleState& state) = 0;
 };
 
 class ConstantLr : public LrSchedule {
@@ -25,6 +34,7 @@ class ConstantLr : public LrSchedule {
   explicit ConstantLr(double lr) : lr_(lr) {}
   double update(int64_t, double) override { return lr_; }
   double current() const override { return lr_; }
+  void load_state(const ScheduleState& state) override;
 
  private:
   double lr_;
@@ -36,6 +46,7 @@ class StepLr : public LrSchedule {
   StepLr(double base, int64_t step_size, double gamma);
   double update(int64_t epoch, double metric) override;
   double current() const override { return lr_; }
+  void load_state(const ScheduleState& state) override;
 
  private:
   double base_, gamma_, lr_;
@@ -56,8 +67,9 @@ class ReduceLrOnPlateau : public LrSchedule {
   ReduceLrOnPlateau(double base, const PlateauOptions& options);
   double update(int64_t epoch, double metric) override;
   double current() const override { return lr_; }
+  ScheduleState state() const override;
+  void load_state(const ScheduleState& state) override;
 
-  // State, for checkpoints.
   double best = std::numeric_limits<double>::infinity();
   int64_t bad_epochs = 0, cooldown_left = 0;
 
@@ -65,5 +77,14 @@ class ReduceLrOnPlateau : public LrSchedule {
   PlateauOptions options_;
   double lr_;
 };
+
+struct ScheduleOptions {
+  int64_t step_size = 10;  // step
+  double gamma = 0.1;      // step
+  PlateauOptions plateau;  // plateau
+};
+
+// "constant", "step" or "plateau"; throws naming an unknown schedule.
+std::unique_ptr<LrSchedule> make_lr_schedule(const std::string& name, double base_lr, const ScheduleOptions& options);
 
 }  // namespace grain

@@ -89,6 +89,25 @@ TEST_CASE("learning-rate schedules: step and reduce-on-plateau", "[optim]") {
   CHECK_THAT(plateau.update(7, 0.6), WithinAbs(1e-7, 1e-20));  // floored at min_lr
 }
 
+TEST_CASE("a schedule restored from its state continues as the original", "[optim]") {
+  // Drive a plateau schedule to a reduction with one bad epoch pending, save,
+  // restore into a fresh one, and feed both the same metrics.
+  const ScheduleOptions options{10, 0.1, {0.5, 1, 1e-4, 1, 1e-7}};
+  auto original = make_lr_schedule("plateau", 1e-3, options);
+  for (double m : {1.0, 1.0, 1.0, 0.9, 0.9}) original->update(0, m);
+  auto restored = make_lr_schedule("plateau", 1e-3, options);
+  restored->load_state(original->state());
+  CHECK(restored->current() == original->current());
+  for (double m : {0.9, 0.9, 0.95, 0.5, 0.6, 0.6}) CHECK(restored->update(0, m) == original->update(0, m));
+  auto step = make_lr_schedule("step", 0.1, options);
+  step->update(25, 0);  // 0.1 * 0.1^2
+  auto step_restored = make_lr_schedule("step", 0.1, options);
+  step_restored->load_state(step->state());
+  CHECK_THAT(step_restored->current(), WithinAbs(1e-3, 1e-15));
+  CHECK_THROWS_WITH(make_lr_schedule("cosine", 0.1, options), Catch::Matchers::Contains("expected constant"));
+  CHECK_THROWS_WITH(step_restored->load_state({}), Catch::Matchers::Contains("'lr' is missing"));
+}
+
 TEST_CASE("a tiny MLP learns XOR to near-zero loss with Adam", "[optim][training]") {
   ParameterStore store(DType::kFloat64);
   auto w1 = store.declare("w1", {8, 2});

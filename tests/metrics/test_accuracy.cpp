@@ -34,3 +34,12 @@ TEST_CASE("metrics/classification accuracy: top-1 and top-5", "[metrics][accurac
   CHECK(rank_classes({0.1f, 0.7f, 0.2f, 0.7f}, 3) == std::vector<int>{1, 3, 2});
   CHECK_THROWS_AS(top1_accuracy_percent({1}, {}), std::invalid_argument);
 }
+
+TEST_CASE("metrics/majority class: the most frequent training class scored on the truth", "[metrics][accuracy]") {
+  // Training: class 2 three times, class 0 twice; truth has class 2 twice in 5: 40%.
+  CHECK(majority_class_accuracy_percent({2, 0, 2, 1, 0, 2}, {2, 1, 2, 0, 3}) == Approx(40.0));
+  // A tie (0 and 1 twice each) goes to the lower index, 0: one hit in 4.
+  CHECK(majority_class_accuracy_percent({1, 0, 1, 0}, {0, 1, 1, 1}) == Approx(25.0));
+  CHECK(majority_class_accuracy_percent({}, {1}) == 0.0);
+  CHECK(majority_class_accuracy_percent({1}, {}) == 0.0);
+}

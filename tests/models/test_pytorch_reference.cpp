@@ -16,7 +16,7 @@
 #include "engine/optim/optimizer.h"
 #include "engine/ops/shape_ops.h"
 #include "models/video_model.h"
-#include "tools/trainer/checkpointing.h"
+#include "models/model_io.h"
 
 using namespace grain;
 

@@ -1,18 +1,29 @@
 // Whole training runs on a small generated dataset (tiny preset, 4 frames):
 // exact resume, falling back past a truncated checkpoint, the checkpoint's
-// safetensors files, non-finite steps, evaluation-only runs.
+// safetensors files, non-finite steps, evaluation-only runs, the resume
+// identity check, bad and unlabelled evaluation videos, signals and exit
+// statuses (the trainer binary in a child process).
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <thread>
 
 #include "data/formats/checkpoint_folder.h"
 #include "data/formats/safetensors.h"
 #include "data/ssv2/vocabulary.h"
 #include "data/synth/dataset_writer.h"
+#include "tools/trainer/run_lock.h"
 #include "tools/trainer/trainer.h"
 
 using namespace grain;
@@ -31,7 +42,7 @@ fs::path scratch() {
   return dir;
 }
 
-// 12 training and 4 validation videos of synth-ss at 64x48, generated once.
+// 12 training, 4 validation and 2 (unlabelled) test videos of synth-ss at 64x48, generated once.
 const fs::path& dataset() {
   static const fs::path root = [] {
     const fs::path d = scratch() / "synth";
@@ -39,7 +50,7 @@ const fs::path& dataset() {
     data::synth::WriteOptions o;
     o.out = d;
     o.seed = 3;
-    o.splits = {12, 4, 0};
+    o.splits = {12, 4, 2};
     o.width = 64;
     o.height = 48;
     o.threads = 1;
@@ -146,15 +157,15 @@ TEST_CASE("checkpoints hold PyTorch names and layouts and pass every safetensors
 
 TEST_CASE("non-finite steps are skipped and the run stops after a configured number in a row", "[trainer]") {
   const fs::path out = scratch() / "nonfinite";
-  // A learning rate of 1e38 moves every weight by about 1e38 in the first
-  // step, so the next forward overflows to inf - inf = NaN.
-  const RunSummary s = run(config_yaml("fg_classes", out), {"optimizer.lr=1e38", "train.max_nonfinite_steps=2",
+  // A learning rate of 1e30 moves every weight by about 1e30 in the first
+  // step (still finite), so the next forward overflows to inf - inf = NaN.
+  const RunSummary s = run(config_yaml("fg_classes", out), {"optimizer.lr=1e30", "train.max_nonfinite_steps=2",
                                                             "train.checkpoint_every_steps=1"});
-  CHECK(s.stopped_early);
+  CHECK(s.stopped_early());
   CHECK(s.skipped_steps == 2);
   REQUIRE(s.losses.size() == 3);
   CHECK(std::isfinite(s.losses.front()));
-  CHECK_FALSE(std::isfinite(s.losses.back()));
+  CHECK(s.reason == StopReason::kNonFinite);
   // The checkpoint of the last good step stands; none was written during the streak.
   const formats::LatestCheckpoint latest = formats::find_latest_valid(out);
   REQUIRE(latest.checkpoint);
@@ -185,4 +196,225 @@ TEST_CASE("resuming with a vocabulary other than the checkpoint's is refused", "
   data::Vocabulary::build({"an entirely different vocabulary"}, 1).save(out / "vocabulary.json");
   CHECK_THROWS_WITH(run(config_yaml("fg_captions", out), {"train.max_steps=2"}, "auto"),
                     Contains("ckpt-1/vocabulary.json differs from the run's vocabulary"));
+}
+
+namespace {
+
+std::vector<nlohmann::json> jsonl(const fs::path& p) {
+  std::vector<nlohmann::json> lines;
+  std::ifstream in(p);
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+bool all_finite(const fs::path& model_safetensors) {
+  for (const auto& e : formats::read_safetensors(model_safetensors).tensors) {
+    std::vector<float> v(e.bytes.size() / sizeof(float));
+    std::memcpy(v.data(), e.bytes.data(), v.size() * sizeof(float));
+    for (float x : v)
+      if (!std::isfinite(x)) return false;
+  }
+  return true;
+}
+
+bool has_tmp_file(const fs::path& dir) {
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.path().extension() == ".tmp" || e.path().filename().string().rfind(".tmp-", 0) == 0) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("weights that overflow are never checkpointed: the run stops, the last good checkpoint stands", "[trainer]") {
+  // lr 1e38: the first step's update overflows some weights to inf although
+  // its loss and gradient were finite.
+  const fs::path out = scratch() / "overflow";
+  const RunSummary s = run(config_yaml("fg_classes", out), {"optimizer.lr=1e38", "train.max_steps=3",
+                                                            "train.checkpoint_every_steps=1"});
+  CHECK(s.reason == StopReason::kNonFinite);
+  CHECK(exit_status(s) == 1);
+  CHECK(s.steps == 1);
+  CHECK(formats::list_checkpoints(out).empty());
+}
+
+TEST_CASE("a skipped non-finite step leaves the model as it was; no checkpoint holds a non-finite value",
+          "[trainer]") {
+  // lr 1e30: step 1 moves every weight by ~1e30 (finite); from step 2 the
+  // forward overflows. Steps 2-4 are skipped: the batch-norm running
+  // statistics they computed must be put back, so the model evaluated at the
+  // end is exactly the model of ckpt-1.
+  const fs::path out = scratch() / "nonfinite-state";
+  const RunSummary s = run(config_yaml("fg_classes", out), {"optimizer.lr=1e30", "train.max_nonfinite_steps=100",
+                                                            "train.max_steps=3", "train.checkpoint_every_steps=1",
+                                                            "train.eval_every_steps=100"});
+  REQUIRE(s.skipped_steps == 2);
+  CHECK_FALSE(fs::exists(out / "ckpt-2"));
+  CHECK_FALSE(fs::exists(out / "ckpt-3"));  // the end of training inside the streak is not checkpointed
+  for (const auto& c : formats::list_checkpoints(out)) CHECK(all_finite(c.path / "model.safetensors"));
+  const std::string trained = file_bytes(out / "predictions-validation.jsonl");
+  const RunSummary again = run(config_yaml("fg_classes", out), {}, (out / "ckpt-1").string(), true);
+  CHECK(file_bytes(again.predictions) == trained);
+}
+
+TEST_CASE("resume refuses another run's identity unless --resume-anyway, and records it", "[trainer][resume]") {
+  const fs::path out = scratch() / "identity";
+  run(config_yaml("fg_classes", out), {"train.max_steps=1"});
+  for (const std::string change : {"optimizer.lr=0.002", "train.batch_size=2", "train.seed=7", "model.frames=2",
+                                   "dataset.fps=6"}) {
+    INFO(change);
+    const std::string key = change.substr(0, change.find('='));
+    CHECK_THROWS_WITH(run(config_yaml("fg_classes", out), {"train.max_steps=2", change}, "auto"),
+                      Contains(key) && Contains("--resume-anyway"));
+  }
+  // Not part of the identity: more steps, another validation interval.
+  CHECK(run(config_yaml("fg_classes", out), {"train.max_steps=2", "train.eval_every_steps=5"}, "auto").steps == 2);
+  const ConfigValues v = trainer_schema().parse(config_yaml("fg_classes", out), "test.yaml",
+                                                {"train.max_steps=3", "optimizer.lr=0.002"});
+  TrainerOptions options;
+  options.resume = "auto";
+  options.resume_anyway = true;
+  options.quiet = true;
+  CHECK(run_training(read_trainer_config(v, "test.yaml"), v.to_yaml(), options).steps == 3);
+  CHECK_THAT(file_bytes(out / "resume-anyway.log"), Contains("optimizer.lr: 0.001"));
+}
+
+TEST_CASE("--eval-only writes its own folder and leaves the training run's files alone", "[trainer][eval]") {
+  const fs::path out = scratch() / "eval-only";
+  run(config_yaml("cg_classes", out), {"train.max_steps=3"});
+  const std::string summary = file_bytes(out / "summary.json");
+  const std::string predictions = file_bytes(out / "predictions-validation.jsonl");
+  const RunSummary e = run(config_yaml("cg_classes", out), {}, "", true);
+  CHECK(e.output_dir == out / "eval-3-validation");  // best.json names ckpt-3
+  CHECK(fs::exists(out / "eval-3-validation" / "summary.json"));
+  CHECK(file_bytes(out / "eval-3-validation" / "predictions-validation.jsonl") == predictions);
+  CHECK(file_bytes(out / "summary.json") == summary);
+  const nlohmann::json j = nlohmann::json::parse(file_bytes(e.output_dir / "summary.json"));
+  CHECK(j.at("metrics_step") == 3);
+  CHECK(j.at("metrics").contains("top1"));
+}
+
+TEST_CASE("an unlabelled split gets predictions and no metrics", "[trainer][eval]") {
+  const fs::path out = scratch() / "unlabelled";
+  const RunSummary s = run(config_yaml("fg_captions", out), {"train.max_steps=1", "dataset.eval_split=test"});
+  CHECK(s.final_metrics.empty());
+  CHECK(jsonl(out / "predictions-test.jsonl").size() == 2);
+  CHECK(jsonl(out / "predictions-test.jsonl").front().contains("caption"));
+  CHECK_FALSE(has_tmp_file(out));
+}
+
+TEST_CASE("the last step's validation is the final one, logged once", "[trainer]") {
+  const fs::path out = scratch() / "final-once";
+  run(config_yaml("fg_classes", out), {"train.max_steps=3"});  // 3 steps = one epoch: validation at step 3
+  int at_step_3 = 0;
+  for (const auto& line : jsonl(out / "metrics.jsonl")) at_step_3 += line.at("split") == "validation" && line.at("step") == 3;
+  CHECK(at_step_3 == 1);
+  const nlohmann::json summary = nlohmann::json::parse(file_bytes(out / "summary.json"));
+  CHECK(summary.at("metrics_step") == 3);
+  CHECK(summary.at("stop_reason") == "finished");
+}
+
+TEST_CASE("the training-loss window survives a resume: metrics.jsonl equals the uninterrupted run's", "[trainer][resume]") {
+  const fs::path straight = scratch() / "window-straight", split = scratch() / "window-split";
+  const std::vector<std::string> every2{"train.log_every_steps=2", "train.eval_every_steps=100"};
+  auto with = [&](std::vector<std::string> v, const std::string& extra) { v.push_back(extra); return v; };
+  run(config_yaml("fg_classes", straight), with(every2, "train.max_steps=5"));
+  run(config_yaml("fg_classes", split), with(every2, "train.max_steps=3"));  // step 3 sits in an open window
+  run(config_yaml("fg_classes", split), with(every2, "train.max_steps=5"), "auto");
+  auto train_losses = [&](const fs::path& dir) {
+    std::vector<std::pair<int64_t, double>> out;
+    for (const auto& line : jsonl(dir / "metrics.jsonl"))
+      if (line.at("split") == "train") out.emplace_back(line.at("step"), line.at("loss"));
+    return out;
+  };
+  const auto a = train_losses(straight), b = train_losses(split);
+  REQUIRE(a.size() == 2);  // steps 2 and 4
+  CHECK(a == b);           // bitwise
+}
+
+TEST_CASE("one trainer per run folder", "[trainer]") {
+  const fs::path out = scratch() / "locked";
+  fs::create_directories(out);
+  RunLock held(out);
+  CHECK_THROWS_WITH(run(config_yaml("fg_classes", out), {"train.max_steps=1"}),
+                    Contains("in use by another trainer") && Contains(std::to_string(::getpid())));
+}
+
+TEST_CASE("a bad validation video is left out and counted, never scored as another", "[trainer][eval]") {
+  const fs::path data = scratch() / "synth-bad";
+  fs::copy(dataset(), data, fs::copy_options::recursive);
+  const nlohmann::json validation = nlohmann::json::parse(file_bytes(data / "validation.json"));
+  const std::string bad_id = validation.at(1).at("id");
+  fs::path bad_video;
+  for (const auto& e : fs::directory_iterator(data / "videos"))
+    if (e.path().stem() == bad_id) bad_video = e.path();
+  REQUIRE(!bad_video.empty());
+  fs::resize_file(bad_video, 64);
+  const fs::path out = scratch() / "bad-eval";
+  std::string yaml = config_yaml("fg_classes", out);
+  yaml.replace(yaml.find(dataset().string()), dataset().string().size(), data.string());
+  const RunSummary s = run(yaml, {"train.max_steps=3", "dataset.max_bad_fraction=0.5"});
+  const auto predictions = jsonl(out / "predictions-validation.jsonl");
+  std::set<std::string> ids;
+  for (const auto& p : predictions) ids.insert(p.at("id").get<std::string>());
+  CHECK(predictions.size() == 3);
+  CHECK(ids.size() == 3);
+  CHECK_FALSE(ids.count(bad_id));
+  CHECK(s.eval_videos == 3);
+  const nlohmann::json summary = nlohmann::json::parse(file_bytes(out / "summary.json"));
+  CHECK(summary.at("eval_split_videos") == 4);
+  REQUIRE(summary.at("left_out_videos").size() == 1);
+  CHECK_THAT(summary.at("left_out_videos").at(0).get<std::string>(), Contains(bad_id));
+  CHECK_FALSE(has_tmp_file(out));
+}
+
+TEST_CASE("exit statuses tell a stopped run from a finished one", "[trainer]") {
+  RunSummary s;
+  CHECK(exit_status(s) == 0);
+  s.reason = StopReason::kSignal;
+  s.stop_signal = SIGINT;
+  CHECK(exit_status(s) == 130);
+  s.stop_signal = SIGTERM;
+  CHECK(exit_status(s) == 143);
+  s.reason = StopReason::kNonFinite;
+  CHECK(exit_status(s) == 1);
+}
+
+TEST_CASE("SIGINT stops the trainer with status 130 and a resume command; --resume auto --out RUN continues it",
+          "[trainer][signal]") {
+  const fs::path out = scratch() / "signal";
+  const fs::path config = scratch() / "signal.yaml";
+  std::ofstream(config) << config_yaml("fg_classes", out, "") ;
+  auto start = [&](std::vector<std::string> args) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      std::vector<char*> argv{const_cast<char*>(GRAIN_TRAINER_BINARY)};
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::freopen("/dev/null", "w", stderr);
+      ::execv(GRAIN_TRAINER_BINARY, argv.data());
+      ::_exit(127);
+    }
+    return pid;
+  };
+  auto wait_status = [](pid_t pid) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  };
+  const pid_t pid = start({"--config", config.string(), "--set", "train.max_steps=100000"});
+  // Wait for the first logged step, then interrupt.
+  for (int i = 0; i < 600 && !(fs::exists(out / "metrics.jsonl") && fs::file_size(out / "metrics.jsonl") > 0); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ::kill(pid, SIGINT);
+  CHECK(wait_status(pid) == 130);
+  const nlohmann::json summary = nlohmann::json::parse(file_bytes(out / "summary.json"));
+  CHECK(summary.at("stop_reason") == "signal");
+  CHECK(summary.at("stop_signal") == SIGINT);
+  const int64_t stopped_at = summary.at("steps");
+  REQUIRE(fs::exists(out / ("ckpt-" + std::to_string(stopped_at))));
+  // The run's own config.yaml, no --config: continues to the new budget.
+  const pid_t again = start({"--resume", "auto", "--out", out.string(), "--set",
+                             "train.max_steps=" + std::to_string(stopped_at + 1)});
+  CHECK(wait_status(again) == 0);
+  CHECK(nlohmann::json::parse(file_bytes(out / "summary.json")).at("steps") == stopped_at + 1);
 }

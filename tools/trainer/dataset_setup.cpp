@@ -6,6 +6,7 @@
 
 #include "data/common/error.h"
 #include "data/loader/shard_reader.h"
+#include "data/ssv2/label_view.h"
 #include "data/synth/dataset_writer.h"
 #include "data/video/video_decoder.h"
 #include "engine/error.h"
@@ -88,6 +89,7 @@ data::LoaderConfig loader_config(const TrainerConfig& c, bool train) {
   l.drop_last = train;
   l.workers = c.workers;
   l.max_bad_fraction = c.max_bad_fraction;
+  l.replace_bad_videos = train;  // an evaluation never scores one video under another's id
   l.caption_length = static_cast<int>(c.model.caption_length);
   return l;
 }
@@ -99,27 +101,17 @@ std::vector<data::VideoLabel> first_n(std::vector<data::VideoLabel> v, int64_t n
 
 }  // namespace
 
-int class_of(const TrainerConfig& c, const data::VideoLabel& video) {
-  return c.task == Task::kCoarseClasses ? video.group : video.category;
-}
-
-const std::string& caption_of(const TrainerConfig& c, const data::VideoLabel& video) {
-  return c.task == Task::kSimplifiedCaptions ? video.simplified_caption : video.caption;
-}
-
 TrainingData open_training_data(const TrainerConfig& c, const fs::path& vocabulary_file) {
   generate_if_missing(c);
   TrainingData d;
   d.layout = layout_of(c);
   const data::Annotations annotations = data::Annotations::load(d.layout);
   d.category_names = annotations.category_names();
-  if (c.task == Task::kCoarseClasses) {
-    GRAIN_CHECK(annotations.has_groups(), "task cg_classes needs action groups, but "
-                                              << (d.layout.root / d.layout.groups).string() << " was not found");
-    d.class_names = annotations.group_names();
-  } else {
-    d.class_names = annotations.category_names();
-  }
+  d.task = data::task_labels(c.task_name);
+  GRAIN_CHECK(d.task.classes != data::ClassView::kGroup || annotations.has_groups(),
+              "task " << c.task_name << " needs action groups, but " << (d.layout.root / d.layout.groups).string()
+                      << " was not found");
+  d.class_names = data::class_names(d.task.classes, annotations);
   d.num_classes = static_cast<int64_t>(d.class_names.size());
   d.train_videos = first_n(annotations.split(c.train_split), c.max_train_videos);
   d.eval_videos = first_n(annotations.split(c.eval_split), c.max_eval_videos);
@@ -134,7 +126,7 @@ TrainingData open_training_data(const TrainerConfig& c, const fs::path& vocabula
       d.vocabulary = std::make_shared<const data::Vocabulary>(data::Vocabulary::load(vocabulary_file));
     } else {
       std::vector<std::string> captions;
-      for (const auto& v : d.train_videos) captions.push_back(caption_of(c, v));
+      for (const auto& v : d.train_videos) captions.push_back(data::caption_text(d.task.captions, v));
       auto vocabulary = data::Vocabulary::build(captions, static_cast<int>(c.vocabulary_min_count));
       vocabulary.save(vocabulary_file);
       d.vocabulary = std::make_shared<const data::Vocabulary>(std::move(vocabulary));

@@ -13,6 +13,7 @@
 
 #include "data/loader/loader.h"
 #include "data/ssv2/annotations.h"
+#include "data/ssv2/label_view.h"
 #include "data/ssv2/vocabulary.h"
 #include "tools/trainer/trainer_config.h"
 
@@ -20,6 +21,7 @@ namespace grain {
 
 struct TrainingData {
   data::DatasetLayout layout;
+  data::TaskLabels task;                 // which labels the task trains (data/ssv2/label_view.h)
   std::vector<std::string> class_names;  // the task's classes (groups or categories)
   std::vector<std::string> category_names;
   std::shared_ptr<const data::Vocabulary> vocabulary;  // null for classification tasks
@@ -31,10 +33,5 @@ struct TrainingData {
 // vocabulary_file: the run's vocabulary.json; reused when it exists (resume),
 // built from the training captions and saved there otherwise.
 TrainingData open_training_data(const TrainerConfig& config, const std::filesystem::path& vocabulary_file);
-
-// The class index of a video for the task (group for cg_classes, category otherwise).
-int class_of(const TrainerConfig& config, const data::VideoLabel& video);
-// The task's caption text of a video (simplified for so_captions).
-const std::string& caption_of(const TrainerConfig& config, const data::VideoLabel& video);
 
 }  // namespace grain

@@ -1,6 +1,7 @@
 // trainer: trains the paper's model on one source task from a YAML config.
 //   trainer --config FILE.yaml [--set key.path=value ...] [--device cpu|cuda|auto]
-//           [--resume auto|PATH] [--eval-only] [--out DIR] [--threads N]
+//           [--resume auto|PATH] [--resume-anyway] [--eval-only] [--out DIR] [--threads N]
+//   trainer --resume auto --out RUN        (the run's own config.yaml)
 //   trainer --help | --help-config
 #include <csignal>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "data/common/error.h"
+#include "data/ssv2/label_view.h"
 #include "engine/error.h"
 #include "tools/trainer/trainer.h"
 #include "tools/trainer/trainer_config.h"
@@ -24,27 +26,40 @@ run folder: config.yaml, vocabulary.json, metrics.jsonl, tensorboard/,
 ckpt-<step>/, best.json, predictions-<split>.jsonl, summary.json.
 
 options:
-  --config FILE        the YAML config (required); see --help-config for every key
+  --config FILE        the YAML config; see --help-config for every key. May be
+                       left out with --resume auto --out RUN (RUN/config.yaml)
   --set KEY=VALUE      override a config key, e.g. --set train.epochs=2 (repeatable)
   --device cpu|cuda|auto
                        backend (overrides the config's `device`; auto: cuda when
                        built with it and a GPU is present, else cpu)
   --resume auto|PATH   continue the newest valid checkpoint of the run folder
-                       (auto), or the checkpoint folder PATH
-  --eval-only          evaluate the newest valid checkpoint and write predictions
-  --out DIR            run folder (overrides run.out; default runs/<config name>)
+                       (auto), or the checkpoint folder PATH. Refused when the
+                       run's identity (task, data, model, batch size, seed,
+                       learning rate) differs from the checkpoint's config
+  --resume-anyway      resume although identity keys changed (recorded in
+                       RUN/resume-anyway.log)
+  --eval-only          evaluate a checkpoint instead of training: the best one
+                       (best.json) of the run folder, or --resume PATH (a run
+                       folder or a ckpt-<step> folder); writes
+                       predictions-<split>.jsonl and summary.json into
+                       RUN/eval-<step>-<split>/, or into --out DIR: never over
+                       the training run's own files
+  --out DIR            run folder (overrides run.out; default runs/<config name});
+                       with --eval-only, the output folder
   --threads N          CPU compute threads (overrides train.threads; 0 = all
                        cores)
   --quiet              no progress line
   --help               this text
   --help-config        every config key with its type, default and meaning
 
-Ctrl-C stops after the current step and writes a checkpoint; a second Ctrl-C
-ends at once.
+Ctrl-C (SIGINT) or SIGTERM stops after the current step and writes a
+checkpoint; a second one ends at once. Exit status: 0 finished, 1 error or
+stopped by non-finite steps, 2 bad command line, 130 stopped by SIGINT,
+143 stopped by SIGTERM (resume with the command the stop message prints).
 )";
 
-void on_signal(int) {
-  grain::request_stop();
+void on_signal(int signal) {
+  grain::request_stop(signal);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
 }
@@ -76,6 +91,8 @@ int main(int argc, char** argv) {
         device = value();
       } else if (flag == "--resume") {
         resume = value();
+      } else if (flag == "--resume-anyway") {
+        options.resume_anyway = true;
       } else if (flag == "--eval-only") {
         options.eval_only = true;
       } else if (flag == "--out") {
@@ -88,7 +105,9 @@ int main(int argc, char** argv) {
         throw std::invalid_argument("unknown argument " + flag + " (see --help)");
       }
     }
-    if (config_path.empty()) throw std::invalid_argument("--config is required (see --help)");
+    if (config_path.empty() && resume == "auto" && !out.empty()) config_path = (std::filesystem::path(out) / "config.yaml").string();
+    if (config_path.empty())
+      throw std::invalid_argument("--config is required (or --resume auto --out RUN to continue RUN; see --help)");
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "trainer: %s\n", e.what());
     return 2;
@@ -96,26 +115,37 @@ int main(int argc, char** argv) {
   try {
     // Command-line flags are overrides of their config keys, validated the same way.
     if (!device.empty()) overrides.push_back("device=" + device);
-    if (!out.empty()) overrides.push_back("run.out=" + out);
+    if (!out.empty() && !options.eval_only) overrides.push_back("run.out=" + out);
+    if (options.eval_only) options.eval_out = out;
     if (!threads.empty()) overrides.push_back("train.threads=" + threads);
     const grain::ConfigValues values = grain::trainer_schema().load(config_path, overrides);
     const grain::TrainerConfig config = grain::read_trainer_config(values, config_path);
     options.resume = resume;
-    if (options.eval_only && options.resume.empty()) options.resume = "auto";
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     const grain::RunSummary summary = grain::run_training(config, values.to_yaml(), options);
-    std::fprintf(stderr, "trainer: run folder %s (summary.json, metrics.jsonl, tensorboard/, %s)\n",
-                 summary.run_dir.string().c_str(), summary.predictions.filename().string().c_str());
-    if (!summary.predictions.empty()) {
-      const std::string flags = std::string(config.task == grain::Task::kCoarseClasses ? " --classes groups" : "") +
-                                (config.task == grain::Task::kSimplifiedCaptions ? " --captions simplified" : "");
+    // Name only the files this run folder really has.
+    std::string files;
+    for (const std::string& f : std::vector<std::string>{"summary.json", "metrics.jsonl", "tensorboard/", "best.json",
+                                                         summary.predictions.filename().string()}) {
+      if (!f.empty() && std::filesystem::exists(summary.output_dir / f)) files += (files.empty() ? "" : ", ") + f;
+    }
+    std::fprintf(stderr, "trainer: %s %s (%s)\n", options.eval_only ? "evaluation in" : "run folder",
+                 summary.output_dir.string().c_str(), files.c_str());
+    if (summary.reason == grain::StopReason::kSignal) {
+      std::fprintf(stderr, "trainer: stopped at step %lld; continue with: trainer --config %s --resume auto\n",
+                   static_cast<long long>(summary.steps), (summary.run_dir / "config.yaml").string().c_str());
+    } else if (!summary.predictions.empty() && !summary.final_metrics.empty()) {
+      const grain::data::TaskLabels& task = grain::data::task_labels(config.task_name);
+      const std::string flags =
+          std::string(task.classes == grain::data::ClassView::kGroup ? " --classes groups" : "") +
+          (task.captions == grain::data::CaptionView::kSimplified ? " --captions simplified" : "");
       std::fprintf(stderr, "trainer: curves: tensorboard --logdir %s; scores: build/bin/evaluate --dataset %s "
                    "--split %s --predictions %s%s\n",
                    (summary.run_dir / "tensorboard").string().c_str(), config.dataset_root.string().c_str(),
                    config.eval_split.c_str(), summary.predictions.string().c_str(), flags.c_str());
     }
-    return summary.stopped_early && summary.skipped_steps > 0 ? 1 : 0;
+    return grain::exit_status(summary);
   } catch (const grain::Error& e) {
     std::fprintf(stderr, "trainer: error: %s\n", e.what());
   } catch (const grain::data::DataError& e) {

@@ -1,43 +1,58 @@
-// defines: grain::Trainer, TrainerOptions — one training run, start to finish
+// defines: grain::TrainerOptions, RunSummary, run_training, request_stop, exit_status
 //
-// Owns the run folder (effective config, vocabulary, metrics.jsonl,
-// TensorBoard events, checkpoints, predictions, summary.json), builds the
-// data, the model and the optimizer from the config, resumes from the newest
-// valid checkpoint when asked, trains with periodic validation and
-// checkpoints, and finishes with an evaluation of the configured split.
-// SIGINT/SIGTERM stop it cleanly after the current step with a checkpoint.
+// One trainer invocation: a training run (tools/trainer/training_run.h) or,
+// with eval_only, the evaluation of a checkpoint into its own folder
+// (tools/trainer/evaluation_run.h). SIGINT/SIGTERM stop a training run after
+// the current step with a checkpoint; the process then exits with
+// 128 + the signal (130, 143), so scripts can tell it from a finished run.
 #pragma once
 
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "tools/trainer/trainer_config.h"
 
 namespace grain {
 
 struct TrainerOptions {
-  std::string resume;  // "" (fresh; refuses a run folder that has checkpoints), "auto", or a ckpt folder
+  // "" (fresh; refuses a run folder that has checkpoints), "auto" (the
+  // newest valid checkpoint of the run folder), or a checkpoint folder.
+  // With eval_only: a run folder (its best checkpoint) or a checkpoint
+  // folder; "" or "auto": the config's run folder.
+  std::string resume;
+  bool resume_anyway = false;  // resume although the run's identity changed (recorded in the run folder)
   bool eval_only = false;
-  bool quiet = false;  // no progress line (tests)
+  std::filesystem::path eval_out;  // eval_only: the output folder ("" = RUN/eval-<step>-<split>)
+  bool quiet = false;              // no progress line (tests)
 };
+
+enum class StopReason { kFinished, kSignal, kNonFinite };
 
 struct RunSummary {
   int64_t steps = 0, epochs_completed = 0, skipped_steps = 0;
-  std::map<std::string, double> final_metrics;  // of the evaluation split
+  std::map<std::string, double> final_metrics;  // of the evaluation split (data/metrics/metric_names.h)
+  int64_t metrics_step = -1;                    // the step the metrics and predictions come from (-1: none)
   int64_t eval_videos = 0;
   double chance_accuracy = 0;    // 100 / classes
   double majority_accuracy = 0;  // always predicting the most frequent training class
-  std::filesystem::path run_dir, predictions;
+  std::filesystem::path run_dir, predictions, output_dir;  // output_dir: where summary.json was written
   double seconds = 0;
-  bool stopped_early = false;  // by a signal or by non-finite steps
-  std::vector<double> losses;  // training loss of every step of this process (tests use it)
+  StopReason reason = StopReason::kFinished;
+  int stop_signal = 0;           // the signal that stopped the run (kSignal)
+  std::vector<double> losses;    // training loss of every step of this process (tests use it)
+  bool stopped_early() const { return reason != StopReason::kFinished; }
 };
 
 // Runs the config; `config_yaml` is the effective config written to the run folder.
 RunSummary run_training(const TrainerConfig& config, const std::string& config_yaml, const TrainerOptions& options);
 
 // Asks a running training to stop after the current step (signal-safe).
-void request_stop();
+void request_stop(int signal = 0);
+
+// The process exit status for a summary: 0 finished, 128 + signal when
+// stopped by one, 1 when stopped by non-finite steps.
+int exit_status(const RunSummary& summary);
 
 }  // namespace grain

@@ -1,0 +1,31 @@
+// defines: grain::RunSetup, open_run — what a training run and an evaluation share
+//
+// Sets the CPU thread count, resolves the device (refusing cuda without a
+// GPU), opens the data (generating a synthetic dataset on first use), and
+// builds the model for the task on the device with seeded initial weights.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "engine/parameters.h"
+#include "models/video_model.h"
+#include "tools/trainer/dataset_setup.h"
+#include "tools/trainer/trainer_config.h"
+
+namespace grain {
+
+struct RunSetup {
+  Device device = Device::cpu();
+  int threads = 1;
+  TrainingData data;
+  std::unique_ptr<ParameterStore> store;
+  std::unique_ptr<VideoModel> model;
+  double chance_accuracy = 0;    // 100 / classes
+  double majority_accuracy = 0;  // always answering the most frequent training class, on the evaluation split
+};
+
+// vocabulary_file: reused when it exists, else built from the training captions and saved there.
+RunSetup open_run(const TrainerConfig& config, const std::filesystem::path& vocabulary_file);
+
+}  // namespace grain

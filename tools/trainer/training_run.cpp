@@ -1,0 +1,376 @@
+// defines: TrainingRun (see training_run.h)
+#include "tools/trainer/training_run.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "data/common/file_io.h"
+#include "data/formats/checkpoint_folder.h"
+#include "data/metrics/metric_names.h"
+#include "engine/autograd.h"
+#include "engine/error.h"
+#include "kernels/counter_rng.h"
+#include "tools/trainer/batch_tensors.h"
+#include "tools/trainer/run_identity.h"
+
+namespace grain {
+
+namespace fs = std::filesystem;
+
+std::atomic<int> g_stop_signal{0};
+std::atomic<bool> g_stop_requested{false};
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+std::unique_ptr<Optimizer> make_optimizer(const TrainerConfig& c, ParameterStore& store) {
+  if (c.optimizer == "sgd") return std::make_unique<Sgd>(store, SgdOptions{c.lr, c.momentum, c.weight_decay});
+  return std::make_unique<Adam>(store, AdamOptions{c.lr, c.beta1, c.beta2, c.adam_eps, c.weight_decay});
+}
+
+std::unique_ptr<LrSchedule> make_schedule(const TrainerConfig& c) {
+  ScheduleOptions o;
+  o.step_size = c.step_size;
+  o.gamma = c.gamma;
+  o.plateau = {c.plateau_factor, c.plateau_patience, c.plateau_threshold, c.plateau_cooldown, c.min_lr};
+  return make_lr_schedule(c.schedule, c.lr, o);
+}
+
+// The validation number that picks the best checkpoint (higher is better).
+const char* selection_metric(const TrainerConfig& c) { return c.is_captioning() ? metrics::kBleu4 : metrics::kTop1; }
+
+std::string format_percent(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f%%", value);
+  return text;
+}
+
+std::string describe(const std::map<std::string, double>& m) {
+  std::ostringstream os;
+  os.precision(4);
+  for (const char* key : {metrics::kTop1, metrics::kTop5, metrics::kBleu4, metrics::kRougeL, metrics::kMeteor,
+                          metrics::kCiderD, metrics::kExactMatch, metrics::kLoss}) {
+    auto it = m.find(key);
+    if (it != m.end()) os << " " << key << " " << it->second;
+  }
+  return os.str();
+}
+
+std::string scored_text(const EvalResult& r) {
+  std::string text = std::to_string(r.videos) + " videos";
+  if (!r.left_out.empty())
+    text += " scored of " + std::to_string(r.split_videos) + "; " + std::to_string(r.left_out.size()) +
+            " bad videos left out";
+  return text;
+}
+
+// A copy of every buffer (batch-norm running statistics): a skipped step
+// puts them back, so it leaves the model exactly as it was.
+std::vector<Tensor> copy_buffers(const ParameterStore& store) {
+  std::vector<Tensor> copies;
+  for (const auto& p : store.parameters())
+    if (p->buffer) copies.push_back(p->value.clone());
+  return copies;
+}
+
+void restore_buffers(const ParameterStore& store, const std::vector<Tensor>& copies) {
+  size_t i = 0;
+  for (const auto& p : store.parameters())
+    if (p->buffer) p->value.copy_from(copies[i++]);
+}
+
+}  // namespace
+
+TrainingRun::TrainingRun(const TrainerConfig& config, std::string config_yaml, const TrainerOptions& options)
+    : c_(config),
+      config_yaml_(std::move(config_yaml)),
+      options_(options),
+      start_(std::chrono::steady_clock::now()),
+      lock_((fs::create_directories(config.out_dir), config.out_dir)),
+      vocabulary_file_(config.out_dir / "vocabulary.json"),
+      predictions_file_(config.out_dir / ("predictions-" + config.eval_split + ".jsonl")),
+      progress_(0) {
+  g_stop_requested = false;
+  g_stop_signal = 0;
+  summary_.run_dir = summary_.output_dir = c_.out_dir;
+  const bool has_checkpoints = !formats::list_checkpoints(c_.out_dir).empty();
+  GRAIN_CHECK(options_.resume.empty() || options_.resume == "auto" || fs::is_directory(options_.resume),
+              "--resume " << options_.resume << ": not a checkpoint folder");
+  GRAIN_CHECK(!has_checkpoints || !options_.resume.empty(),
+              "run folder " << c_.out_dir.string() << " already has checkpoints: continue it with `trainer --config "
+                            << (c_.out_dir / "config.yaml").string()
+                            << " --resume auto`, or pass --out to start a new run");
+  setup_ = open_run(c_, vocabulary_file_);
+  optimizer_ = make_optimizer(c_, *setup_.store);
+  schedule_ = make_schedule(c_);
+  summary_.chance_accuracy = setup_.chance_accuracy;
+  summary_.majority_accuracy = setup_.majority_accuracy;
+  steps_per_epoch_ = setup_.data.train_loader->batches_per_epoch();
+  GRAIN_CHECK(steps_per_epoch_ > 0, "trainer: no complete batch of " << c_.batch_size << " in the training split");
+  total_steps_ = c_.epochs * steps_per_epoch_;
+  if (c_.max_steps > 0) total_steps_ = std::min(total_steps_, c_.max_steps);
+}
+
+void TrainingRun::say(const std::string& text) {
+  if (!options_.quiet) progress_.message(text);
+}
+
+RunSummary TrainingRun::run() {
+  if (!options_.resume.empty()) resume();
+  data::write_file_atomic(c_.out_dir / "config.yaml", config_yaml_);
+  log_ = std::make_unique<MetricsLog>(c_.out_dir);
+  if (!setup_.data.eval_loader)
+    say("no validation: split " + c_.eval_split + " of " + c_.dataset_root.string() +
+        " is empty, so there will be no validation metrics, best checkpoint or predictions");
+  if (state_.step < total_steps_) train();
+  final_evaluation();
+  write_summary();
+  return summary_;
+}
+
+void TrainingRun::resume() {
+  std::optional<LoadedCheckpoint> loaded;
+  if (options_.resume == "auto") {
+    loaded = load_trainer_checkpoint(c_.out_dir, *setup_.store, *optimizer_, *schedule_,
+                                     setup_.data.vocabulary.get());
+  } else {
+    loaded = load_checkpoint_folder(options_.resume, *setup_.store, *optimizer_, *schedule_,
+                                    setup_.data.vocabulary.get());
+  }
+  if (!loaded) {
+    say("resume: no checkpoint in " + c_.out_dir.string() + ", starting fresh");
+    return;
+  }
+  const std::vector<ConfigDifference> changed = identity_differences(loaded->config_yaml, config_yaml_);
+  if (!changed.empty()) {
+    std::ostringstream list;
+    for (const ConfigDifference& d : changed)
+      list << "\n  " << d.key << ": " << d.checkpoint_value << " in the checkpoint, " << d.current_value << " now";
+    GRAIN_CHECK(options_.resume_anyway,
+                "resume: " << loaded->path.string() << " belongs to another run; these keys differ:" << list.str()
+                           << "\npass --resume-anyway to continue with the new values (it is recorded in "
+                           << (c_.out_dir / "resume-anyway.log").string() << ")");
+    std::ofstream record(c_.out_dir / "resume-anyway.log", std::ios::app);
+    record << "resumed " << loaded->path.filename().string() << " at step " << loaded->state.step
+           << " with --resume-anyway; changed:" << list.str() << "\n";
+    GRAIN_CHECK(record, "trainer: cannot write " << (c_.out_dir / "resume-anyway.log").string());
+    say("resume: continuing although the run's identity changed (recorded in resume-anyway.log):" + list.str());
+  }
+  for (const std::string& m : loaded->messages) say("resume: " + m);
+  state_ = loaded->state;
+  say("resume: continuing from " + loaded->path.string() + " (step " + std::to_string(state_.step) + ")");
+}
+
+void TrainingRun::train() {
+  const TrainingData& data = setup_.data;
+  say("training " + c_.task_name + " on " + std::to_string(data.train_videos.size()) + " videos (" +
+      std::to_string(data.num_classes) + " classes" +
+      (data.vocabulary ? ", vocabulary " + std::to_string(data.vocabulary->size()) : std::string()) + "), " +
+      std::to_string(setup_.store->size()) + " parameters, " + std::to_string(total_steps_) + " steps on " +
+      setup_.device.str() + ", " + std::to_string(setup_.threads) + " threads; run folder " + c_.out_dir.string());
+  progress_ = Progress(total_steps_);
+  window_start_ = std::chrono::steady_clock::now();
+  data::DataLoader& loader = *setup_.data.train_loader;
+  while (summary_.reason == StopReason::kFinished && state_.step < total_steps_) {
+    loader.start_epoch(state_.epoch, state_.batch_in_epoch);
+    while (summary_.reason == StopReason::kFinished && state_.step < total_steps_) {
+      std::optional<data::Batch> batch = loader.next();
+      if (!batch) break;
+      step(*batch);
+      const bool epoch_end = state_.batch_in_epoch == steps_per_epoch_;
+      after_step(epoch_end);
+      if (epoch_end) break;
+    }
+  }
+  progress_.finish();
+  // The end of training is always checkpointed, unless it stopped inside a
+  // streak of non-finite steps: then the last good checkpoint stands.
+  const auto saved = formats::list_checkpoints(c_.out_dir);
+  if (state_.nonfinite_in_row == 0 && (saved.empty() || saved.back().step != state_.step)) checkpoint(false);
+}
+
+void TrainingRun::step(const data::Batch& batch) {
+  ParameterStore& store = *setup_.store;
+  const BatchTensors t = to_tensors(batch, c_, setup_.device);
+  GRAIN_CHECK(t.labelled, "trainer: a video of the training batch has no " << data::class_noun(setup_.data.task.classes));
+  const ForwardContext ctx{true, kernels::step_seed(c_.seed, state_.step)};
+  const std::vector<Tensor> buffers_before = copy_buffers(store);
+  store.zero_grad();
+  const ModelOutput out = setup_.model->forward(t.clips, t.caption_inputs, ctx);
+  const LossParts loss = model_loss(out, t.classes, t.caption_targets, t.caption_mask, c_.loss);
+  const double loss_value = loss.total.item();
+  double norm = NAN;
+  bool finite = std::isfinite(loss_value);
+  if (finite) {
+    loss.total.backward();
+    norm = c_.clip_grad_norm > 0 ? clip_grad_norm(store, c_.clip_grad_norm) : grad_norm(store);
+    finite = std::isfinite(norm);
+  }
+  ++state_.step;
+  ++state_.batch_in_epoch;
+  summary_.losses.push_back(loss_value);
+  if (finite) {
+    optimizer_->step();
+    state_.nonfinite_in_row = 0;
+  } else {
+    restore_buffers(store, buffers_before);
+    ++state_.skipped_steps;
+    ++state_.nonfinite_in_row;
+    say("step " + std::to_string(state_.step) + ": non-finite loss or gradient, step skipped (" +
+        std::to_string(state_.nonfinite_in_row) + " in a row)");
+  }
+  window_clips_ += t.size;
+  ++state_.window_steps;
+  state_.window_sums[metrics::kLoss] += loss_value;
+  if (c_.loss.classification != 0) state_.window_sums[metrics::kClassificationLoss] += loss.classification;
+  if (c_.loss.caption != 0) state_.window_sums[metrics::kCaptionLoss] += loss.caption;
+  if (std::isfinite(norm)) state_.window_sums["grad_norm"] += norm;
+  clips_per_second_ = window_clips_ / std::max(1e-9, seconds_since(window_start_));
+  if (!options_.quiet)
+    progress_.step(state_.step, state_.epoch, c_.epochs, loss_value, clips_per_second_, schedule_->current(),
+                   c_.log_every_steps);
+}
+
+void TrainingRun::after_step(bool epoch_end) {
+  if (state_.step % c_.log_every_steps == 0) log_training_window();
+  if (epoch_end) {
+    ++state_.epoch;
+    state_.batch_in_epoch = 0;
+  }
+  if (state_.nonfinite_in_row >= c_.max_nonfinite_steps) {
+    say("stopping: " + std::to_string(state_.nonfinite_in_row) +
+        " non-finite steps in a row; the last good checkpoint is kept");
+    summary_.reason = StopReason::kNonFinite;
+    return;
+  }
+  const bool validate_now =
+      setup_.data.eval_loader && (c_.eval_every_steps > 0 ? state_.step % c_.eval_every_steps == 0 : epoch_end);
+  const int64_t best_before = state_.best_step;
+  if (validate_now) validate();
+  const bool best = state_.best_step != best_before;
+  // No checkpoint inside a run of non-finite steps: the last good one stands.
+  const bool checkpoint_due =
+      c_.checkpoint_every_steps > 0 ? state_.step % c_.checkpoint_every_steps == 0 : validate_now || epoch_end;
+  const bool stop = g_stop_requested.load();
+  if (state_.nonfinite_in_row == 0 && (checkpoint_due || best || stop)) checkpoint(best);
+  if (stop) {
+    say("stop requested: stopped at step " + std::to_string(state_.step) + "; continue with: trainer --config " +
+        (c_.out_dir / "config.yaml").string() + " --resume auto");
+    summary_.reason = StopReason::kSignal;
+    summary_.stop_signal = g_stop_signal.load();
+  }
+}
+
+void TrainingRun::log_training_window() {
+  if (state_.window_steps == 0) return;
+  std::map<std::string, double> values;
+  for (const auto& [k, v] : state_.window_sums) values[k] = v / static_cast<double>(state_.window_steps);
+  values["lr"] = schedule_->current();
+  values["clips_per_s"] = clips_per_second_;
+  log_->write("train", state_.step, state_.epoch, values);
+  state_.window_sums.clear();
+  state_.window_steps = 0;
+  window_clips_ = 0;
+  window_start_ = std::chrono::steady_clock::now();
+}
+
+void TrainingRun::validate() {
+  EvalResult r = evaluate_split(*setup_.model, setup_.data, c_, setup_.device, predictions_file_);
+  ++state_.validations;
+  last_eval_step_ = state_.step;
+  if (r.labelled) {
+    log_->write(c_.eval_split, state_.step, state_.epoch, r.metrics);
+    say("validation at step " + std::to_string(state_.step) + " (" + scored_text(r) + "):" + describe(r.metrics));
+    const double value = r.metrics.at(selection_metric(c_));
+    if (value > state_.best_value) state_.best_value = value, state_.best_step = state_.step;
+    // The schedule's clock is the validation count; the plateau schedule watches the validation loss.
+    optimizer_->set_learning_rate(schedule_->update(state_.validations, r.metrics.at(metrics::kLoss)));
+  } else {
+    say("predictions at step " + std::to_string(state_.step) + " for " + std::to_string(r.videos) +
+        " videos of the unlabelled split " + c_.eval_split + " (no metrics)");
+  }
+  last_eval_ = std::move(r);
+}
+
+void TrainingRun::checkpoint(bool best) {
+  // Weights can overflow although the loss and gradient of the step that
+  // moved them were finite: such a model is never saved, and the run stops.
+  if (const Parameter* poisoned = first_non_finite(*setup_.store)) {
+    say("stopping: at step " + std::to_string(state_.step) + " " + poisoned->name +
+        " holds a non-finite value; no checkpoint is written and the last good one stands");
+    summary_.reason = StopReason::kNonFinite;
+    return;
+  }
+  const fs::path folder = save_trainer_checkpoint(c_.out_dir, *setup_.store, *optimizer_, *schedule_, state_,
+                                                  config_yaml_, vocabulary_file_);
+  if (best) {
+    data::write_file_atomic(c_.out_dir / "best.json",
+                            nlohmann::json{{"checkpoint", folder.filename().string()},
+                                           {"step", state_.step},
+                                           {selection_metric(c_), state_.best_value}}
+                                    .dump(2) + "\n");
+  }
+  std::set<int64_t> protect;
+  if (state_.best_step >= 0) protect.insert(state_.best_step);
+  formats::prune_checkpoints(c_.out_dir, static_cast<size_t>(std::max<int64_t>(1, c_.keep_checkpoints)), protect);
+  say("checkpoint " + folder.string());
+}
+
+void TrainingRun::final_evaluation() {
+  if (!setup_.data.eval_loader || summary_.reason == StopReason::kSignal) return;
+  if (last_eval_step_ != state_.step) {  // the last step's validation is the final one: not repeated
+    EvalResult r = evaluate_split(*setup_.model, setup_.data, c_, setup_.device, predictions_file_);
+    if (r.labelled) log_->write(c_.eval_split, state_.step, state_.epoch, r.metrics);
+    last_eval_ = std::move(r);
+    last_eval_step_ = state_.step;
+  }
+  const EvalResult& r = *last_eval_;
+  say("final " + c_.eval_split + " (" + scored_text(r) + "):" + describe(r.metrics) + "  [chance " +
+      format_percent(summary_.chance_accuracy) + ", majority class " + format_percent(summary_.majority_accuracy) +
+      "]");
+}
+
+void TrainingRun::write_summary() {
+  if (last_eval_) {
+    summary_.final_metrics = last_eval_->metrics;
+    summary_.eval_videos = last_eval_->videos;
+    summary_.predictions = last_eval_->predictions;
+    summary_.metrics_step = last_eval_step_;
+  }
+  summary_.steps = state_.step;
+  summary_.epochs_completed = state_.epoch;
+  summary_.skipped_steps = state_.skipped_steps;
+  summary_.seconds = seconds_since(start_);
+  const char* reason = summary_.reason == StopReason::kFinished ? "finished"
+                       : summary_.reason == StopReason::kSignal ? "signal"
+                                                                : "non-finite steps";
+  nlohmann::json s{{"task", c_.task_name},
+                   {"steps", summary_.steps},
+                   {"epochs_completed", summary_.epochs_completed},
+                   {"skipped_steps", summary_.skipped_steps},
+                   {"stop_reason", reason},
+                   {"eval_split", c_.eval_split},
+                   {"eval_videos", summary_.eval_videos},
+                   {"eval_split_videos", static_cast<int64_t>(setup_.data.eval_videos.size())},
+                   {"metrics", summary_.final_metrics},
+                   {"metrics_step", summary_.metrics_step >= 0 ? nlohmann::json(summary_.metrics_step) : nullptr},
+                   {"chance_accuracy", summary_.chance_accuracy},
+                   {"majority_class_accuracy", summary_.majority_accuracy},
+                   {"best_step", state_.best_step},
+                   {std::string("best_") + selection_metric(c_), state_.best_value},
+                   {"seconds", summary_.seconds},
+                   {"predictions", summary_.predictions.empty() ? nullptr : nlohmann::json(summary_.predictions.string())}};
+  if (last_eval_ && !last_eval_->left_out.empty()) s["left_out_videos"] = last_eval_->left_out;
+  if (summary_.reason == StopReason::kSignal) s["stop_signal"] = summary_.stop_signal;
+  data::write_file_atomic(c_.out_dir / "summary.json", s.dump(2) + "\n");
+}
+
+}  // namespace grain

@@ -1,0 +1,71 @@
+// defines: grain::TrainingRun — one training run, start to finish
+//
+// Owns the run folder (lock, effective config, vocabulary, metrics.jsonl,
+// TensorBoard events, checkpoints, best.json, predictions, summary.json).
+// run() = resume() (when asked), then steps until the budget, a stop
+// request or too many non-finite steps in a row, then the final
+// evaluation and summary. after_step() is the one place that decides
+// whether to validate, checkpoint or stop.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/optim/lr_schedule.h"
+#include "engine/optim/optimizer.h"
+#include "tools/trainer/checkpointing.h"
+#include "tools/trainer/evaluation.h"
+#include "tools/trainer/metrics_log.h"
+#include "tools/trainer/progress.h"
+#include "tools/trainer/run_lock.h"
+#include "tools/trainer/run_setup.h"
+#include "tools/trainer/trainer.h"
+
+namespace grain {
+
+class TrainingRun {
+ public:
+  TrainingRun(const TrainerConfig& config, std::string config_yaml, const TrainerOptions& options);
+  RunSummary run();
+
+ private:
+  void resume();
+  void train();
+  void step(const data::Batch& batch);
+  void after_step(bool epoch_end);
+  void validate();
+  void checkpoint(bool best);
+  void log_training_window();
+  void final_evaluation();
+  void write_summary();
+  void say(const std::string& text);
+
+  const TrainerConfig& c_;
+  const std::string config_yaml_;
+  const TrainerOptions options_;
+  const std::chrono::steady_clock::time_point start_;
+  RunLock lock_;
+  std::filesystem::path vocabulary_file_, predictions_file_;
+  RunSetup setup_;
+  std::unique_ptr<Optimizer> optimizer_;
+  std::unique_ptr<LrSchedule> schedule_;
+  std::unique_ptr<MetricsLog> log_;
+  Progress progress_;
+  TrainerState state_;
+  RunSummary summary_;
+  int64_t total_steps_ = 0, steps_per_epoch_ = 0;
+  std::optional<EvalResult> last_eval_;  // the latest validation, and its step
+  int64_t last_eval_step_ = -1;
+  std::chrono::steady_clock::time_point window_start_;
+  int64_t window_clips_ = 0;
+  double clips_per_second_ = 0;
+};
+
+// Set by request_stop(), read after each step.
+extern std::atomic<int> g_stop_signal;
+extern std::atomic<bool> g_stop_requested;
+
+}  // namespace grain
