@@ -20,9 +20,10 @@ void fill_zero(void* ptr, Device device, size_t bytes);
 // Waits for all work queued on the device.
 void synchronize(Device device);
 
-// Page-locked (pinned) host memory: host buffers the GPU copies from
-// asynchronously (the loader's batch buffers when training on CUDA). Without
-// the CUDA backend, pinned_host_allocate throws.
+// Page-locked (pinned) host memory, for host buffers meant for fast copies to
+// the GPU (the trainer puts the loader's batch buffers here on CUDA, though
+// its upload still goes through a pageable tensor, and copy() waits whenever
+// host memory is involved). Without the CUDA backend, pinned_host_allocate throws.
 void* pinned_host_allocate(size_t bytes);
 void pinned_host_release(void* ptr) noexcept;
 

@@ -63,7 +63,7 @@ class Tensor {
   static Tensor from_vector(const std::vector<double>& values, const Shape& shape,
                             DType dtype = DType::kFloat32);
   static Tensor from_indices(const std::vector<int64_t>& values, const Shape& shape);
-  // Counter-based random values (engine/random.h): the same on every backend.
+  // Counter-based random values (kernels/counter_rng.h): the same on every backend.
   static Tensor uniform(const Shape& shape, double low, double high, uint64_t seed,
                         DType dtype = DType::kFloat32);
   static Tensor normal(const Shape& shape, double mean, double stddev, uint64_t seed,

@@ -1,6 +1,6 @@
 // defines: grain::ConvBlock — convolution -> batch normalisation -> ReLU
 //
-// The encoder's building block (model.md): a 3D convolution over channels-
+// The encoder's building block (docs/spec/model.md): a 3D convolution over channels-
 // last video (N, T, H, W, C) with a (kT, kH, kW) kernel — the 2D channel's
 // blocks use kT = 1, so they see each frame alone — then batch norm and ReLU.
 // Parameter names and checkpoint layouts are PyTorch's:

@@ -2,7 +2,7 @@
 //
 // No parameters and no train/eval difference; a layer so the encoder reads
 // as a sequence of modules and states each pool's window once. The encoder
-// uses (1, 2, 2) after conv1-3: space halves, time is kept (model.md).
+// uses (1, 2, 2) after conv1-3: space halves, time is kept (docs/spec/model.md).
 #pragma once
 
 #include <array>

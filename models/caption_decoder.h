@@ -1,8 +1,8 @@
-// defines: grain::CaptionDecoder — the LSTM caption decoder (paper eq. 2, model.md)
+// defines: grain::CaptionDecoder — the LSTM caption decoder (paper eq. 2, docs/spec/model.md)
 //
 // At step i the input is [embed(w_{i-1}); h] (w_{-1} = the start token), the
 // initial hidden and cell states of every layer are tanh(linear(h)) — a
-// learned map of the video encoding (the choice model.md leaves open; an
+// learned map of the video encoding (the choice docs/spec/model.md leaves open; an
 // encoder-conditioned initial state lets the first word depend on the video
 // even though h is also fed at every step), and a linear layer maps the top
 // layer's output to V logits. Training uses teacher forcing over all L steps

@@ -1,6 +1,6 @@
 // defines: grain::ModelConfig, model_preset, validate_model_config
 //
-// The architecture's sizes (model.md): the presets `paper`, `small` and
+// The architecture's sizes (docs/spec/model.md): the presets `paper`, `small` and
 // `tiny`, and the checks a configuration must pass before any tensor is
 // allocated (the crop must leave at least 1x1 after the unpadded layers).
 #pragma once

@@ -52,7 +52,7 @@ Tensor VideoEncoder::features(const Tensor& clip, const ForwardContext& ctx) con
   GRAIN_CHECK(encoder_final_spatial(std::min(clip.size(2), clip.size(3))) >= 1,
               "encoder: clip " << clip.shape() << " is smaller than 56x56, the least the unpadded layers accept");
   std::vector<Tensor> parts;
-  // 2D features first, as (N, T, 8 c2 + 8 c3) in model.md.
+  // 2D features first, as (N, T, 8 c2 + 8 c3) in docs/spec/model.md.
   if (!cnn2d_.empty()) parts.push_back(channel(cnn2d_, clip, ctx));
   if (!cnn3d_.empty()) parts.push_back(channel(cnn3d_, clip, ctx));
   return parts.size() == 1 ? parts[0] : concat(parts, 2);

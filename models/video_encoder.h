@@ -1,4 +1,4 @@
-// defines: grain::VideoEncoder — the two-channel encoder of the paper (model.md)
+// defines: grain::VideoEncoder — the two-channel encoder of the paper (docs/spec/model.md)
 //
 // A 3D-CNN channel (3x3x3 kernels) beside a per-frame 2D-CNN channel (1x3x3
 // kernels), six conv blocks each with (1,2,2) max pools after the first three

@@ -63,7 +63,7 @@ struct ConvShape {
   }
 };
 
-// model.md: conv1-3 keep the size (pad 1) then pool (1,2,2); conv4-6 are
+// docs/spec/model.md: conv1-3 keep the size (pad 1) then pool (1,2,2); conv4-6 are
 // unpadded in space. 96 -> 48 -> 24 -> 12 -> 10 -> 8 -> 6.
 std::vector<ConvShape> paper_shapes(int64_t batch) {
   std::vector<ConvShape> shapes;

@@ -1,5 +1,5 @@
 // CPU benchmarks of the engine's hot ops at the `tiny` preset's shapes
-// (model.md: T 16, crop 56, c2 = c3 = 8, LSTM hidden 64; batch 8), reporting
+// (docs/spec/model.md: T 16, crop 56, c2 = c3 = 8, LSTM hidden 64; batch 8), reporting
 // GFLOP/s (2 flops per multiply-add). Run:
 //   OMP_NUM_THREADS=2 build/bin/engine_bench
 // (BM_TinyTrainingStep: a whole training step of the tiny model, clips/s.)

@@ -1,5 +1,5 @@
 // The atomic checkpoint folder protocol (docs/checkpoints.md,
-// ../shared/spec/data-formats.md "Checkpoints").
+// docs/spec/data-formats.md "Checkpoints").
 //   RUN/ckpt-<step>/{model.safetensors, optimizer.safetensors, state.json, ..., manifest.json}
 //   RUN/latest          one line: "ckpt-<step>"
 // Design: a checkpoint is committed in two atomic renames. Its files are

@@ -1,4 +1,4 @@
-// Caption vocabulary and tokenizer (model.md, "Vocabulary").
+// Caption vocabulary and tokenizer (docs/spec/model.md, "Vocabulary").
 // Design: ids 0..3 are the special tokens pad, start, end, unknown (pad = 0 so
 // a zero-filled buffer is all padding); the other words follow in descending
 // training-set count, ties in byte order, so the same captions always give the

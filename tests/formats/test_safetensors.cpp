@@ -1,6 +1,6 @@
 // safetensors: round trips, files written by the reference Python package
 // (tests/fixtures/formats, made by make_fixtures.py), byte-exact agreement
-// with the reference writer, and every rejection rule of data-formats.md on
+// with the reference writer, and every rejection rule of docs/spec/data-formats.md on
 // hand-built malformed files.
 #include <catch2/catch.hpp>
 #include <cstring>

@@ -16,7 +16,7 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-// Hand count (model.md): a conv block = conv weight + bias + bn weight + bias
+// Hand count (docs/spec/model.md): a conv block = conv weight + bias + bn weight + bias
 // + running mean + var; an LSTM layer-direction = 4H (in + H) + 8H.
 int64_t hand_count(const ModelConfig& c) {
   int64_t total = 0;

@@ -1,5 +1,5 @@
 // The whole model against PyTorch: tests/fixtures/models/make_pytorch_reference.py
-// builds the architecture of model.md in PyTorch (float64), saves its weights
+// builds the architecture of docs/spec/model.md in PyTorch (float64), saves its weights
 // under this engine's checkpoint names and PyTorch's layouts, an input clip
 // and the outputs of an evaluation-mode forward. Loading those weights through
 // the trainer's checkpoint reader and running the engine must reproduce h, the

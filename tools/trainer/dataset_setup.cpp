@@ -132,7 +132,7 @@ TrainingData open_training_data(const TrainerConfig& c, const fs::path& vocabula
       d.vocabulary = std::make_shared<const data::Vocabulary>(std::move(vocabulary));
     }
   }
-  // On CUDA the batch buffers are pinned, so the clips' copy to the device needs no staging.
+  // On CUDA the batch buffers are pinned (the upload still reads a pageable copy: batch_tensors.cpp).
   std::shared_ptr<data::HostAllocator> allocator;
   if (c.device == "cuda") allocator = std::make_shared<PinnedHostAllocator>();
   d.train_loader = std::make_unique<data::DataLoader>(make_source(c, d.layout, d.train_videos), d.train_videos,
