@@ -329,8 +329,9 @@ def resample_frames(frames, source_fps: float, fps: float):
 
 def resize_frames(frames: torch.Tensor, size: int) -> torch.Tensor:
     """uint8 (F, H, W, 3) -> uint8 (F, size, size, 3), bilinear, antialiased when
-    shrinking. The engine resizes with FFmpeg's bit-exact bilinear swscale
-    filter: the two agree to a few grey levels, not bit for bit."""
+    shrinking. The engine resizes with FFmpeg's bilinear swscale filter,
+    which this does not reproduce bit for bit: feed frames already at the
+    resize size for an exact match."""
     if frames.shape[1] == size and frames.shape[2] == size:
         return frames
     x = frames.permute(0, 3, 1, 2).float()
