@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
     if (options.eval_only && options.resume.empty()) options.resume = "auto";
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
-    const grain::RunSummary summary = grain::run_training(config, values.to_yaml(), options);
+    const grain::RunSummary summary = grain::run_training(config, grain::resolved_config_yaml(values, config), options);
     std::fprintf(stderr, "trainer: run folder %s (summary.json, metrics.jsonl, tensorboard/, %s)\n",
                  summary.run_dir.string().c_str(), summary.predictions.filename().string().c_str());
     if (!summary.predictions.empty()) {
