@@ -1,6 +1,8 @@
 // defines: model presets and validation (see model_config.h)
 #include "models/model_config.h"
 
+#include <algorithm>
+
 #include "engine/error.h"
 
 namespace grain {
@@ -29,7 +31,27 @@ int64_t encoder_final_spatial(int64_t crop) {
   return s - 6;                        // conv4-6: 3x3 without padding
 }
 
+int64_t largest_clip_activation(const ModelConfig& c) {
+  return c.frames * std::max(3 * c.resize * c.resize, std::max(c.width_2d, c.width_3d) * c.crop * c.crop);
+}
+
 void validate_model_config(const ModelConfig& c) {
+  // The bounds first: the checks below multiply sizes.
+  auto check_at_most = [](const char* key, int64_t value, int64_t bound) {
+    GRAIN_CHECK(value <= bound, key << " " << value << " is too large (at most " << bound << ")");
+  };
+  check_at_most("model.frames", c.frames, kMaxFrames);
+  check_at_most("model.resize", c.resize, kMaxImageSize);
+  check_at_most("model.crop", c.crop, kMaxImageSize);
+  check_at_most("model.width_2d", c.width_2d, kMaxChannelWidth);
+  check_at_most("model.width_3d", c.width_3d, kMaxChannelWidth);
+  check_at_most("model.lstm_hidden", c.lstm_hidden, kMaxHiddenSize);
+  check_at_most("model.decoder_hidden", c.decoder_hidden, kMaxHiddenSize);
+  check_at_most("model.embedding", c.embedding, kMaxHiddenSize);
+  check_at_most("model.lstm_layers", c.lstm_layers, kMaxLstmLayers);
+  check_at_most("model.decoder_layers", c.decoder_layers, kMaxLstmLayers);
+  check_at_most("model.caption_length", c.caption_length, kMaxCaptionLength);
+  GRAIN_CHECK(c.resize >= 1, "model.resize must be >= 1, got " << c.resize);
   GRAIN_CHECK(c.width_2d >= 0 && c.width_3d >= 0 && c.width_2d + c.width_3d > 0,
               "model.width_2d / model.width_3d: at least one channel must have width > 0, got "
                   << c.width_2d << " / " << c.width_3d);
@@ -43,6 +65,13 @@ void validate_model_config(const ModelConfig& c) {
   GRAIN_CHECK(c.vocabulary == 0 || (c.decoder_hidden >= 1 && c.decoder_layers >= 1 && c.embedding >= 1),
               "model.decoder_hidden, model.decoder_layers and model.embedding must be >= 1");
   GRAIN_CHECK(c.caption_length >= 2, "model.caption_length must be >= 2, got " << c.caption_length);
+  const int64_t activation = largest_clip_activation(c);
+  GRAIN_CHECK(activation <= kMaxClipActivation,
+              "model.frames " << c.frames << ", model.resize " << c.resize << ", model.crop " << c.crop
+                              << " and model.width_2d/width_3d " << c.width_2d << "/" << c.width_3d
+                              << " make one clip's largest activation " << activation
+                              << " elements (3 x frames x resize^2 or width x frames x crop^2), more than the bound "
+                              << kMaxClipActivation << " (4 GiB in float32)");
 }
 
 }  // namespace grain

@@ -22,6 +22,8 @@ struct ModelOutput {
 struct LossWeights {
   double classification = 1.0;  // w_class
   double caption = 0.0;         // w_caption
+
+  bool operator==(const LossWeights&) const = default;
 };
 
 struct LossParts {

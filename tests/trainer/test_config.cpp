@@ -1,8 +1,14 @@
-// Config validation: unknown keys, wrong types, bad choices, missing files,
-// too-small crops, and the shipped configs all load.
+// Config validation: unknown keys, duplicated keys and sections, wrong types,
+// bad choices, out-of-range numbers (from the file and from --set), missing
+// files, too-small or too-large models; the shipped configs all load, and
+// their resolved form (the run folder's config.yaml) reads back to the same
+// TrainerConfig.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "engine/device.h"
 #include "engine/error.h"
@@ -85,4 +91,149 @@ TEST_CASE("device auto resolves to the GPU when there is one, else the CPU", "[t
   CHECK(parse(kMinimal + "device: auto\n").device == (gpu ? "cuda" : "cpu"));
   CHECK(parse(kMinimal, {"device=auto"}).device == (gpu ? "cuda" : "cpu"));
   CHECK_THROWS_WITH(parse(kMinimal + "device: gpu\n"), Contains("device"));
+}
+
+TEST_CASE("a key or section given twice is an error naming both lines", "[trainer][config]") {
+  // yaml-cpp keeps both entries and lookups see the first: 4 would have won silently.
+  CHECK_THROWS_WITH(parse(kMinimal + "train:\n  epochs: 4\n  batch_size: 2\n  epochs: 5\n"),
+                    Contains("test.yaml lines 4 and 6") && Contains("key 'train.epochs' is given twice"));
+  CHECK_THROWS_WITH(parse(kMinimal + "train:\n  epochs: 4\noptimizer:\n  lr: 0.1\ntrain:\n  batch_size: 2\n"),
+                    Contains("test.yaml lines 3 and 7") && Contains("section 'train' is given twice"));
+  CHECK_THROWS_WITH(parse(kMinimal + "train:\n  epochs: 4\ntrain.epochs: 5\n"),
+                    Contains("test.yaml lines 4 and 5") && Contains("key 'train.epochs' is given twice"));
+  CHECK_THROWS_WITH(parse("dataset:\n  root: /a\n  root: /b\n"), Contains("lines 2 and 3"));
+}
+
+TEST_CASE("numbers outside their range are errors naming the key, the value, the range and the line",
+          "[trainer][config]") {
+  struct Case {
+    std::string key, section, name, value, range;
+  };
+  const std::vector<Case> cases = {
+      {"optimizer.beta1", "optimizer", "beta1", "1", "in [0, 1)"},
+      {"optimizer.beta2", "optimizer", "beta2", "-0.1", "in [0, 1)"},
+      {"optimizer.weight_decay", "optimizer", "weight_decay", "-1", ">= 0"},
+      {"optimizer.clip_grad_norm", "optimizer", "clip_grad_norm", "-1", ">= 0"},
+      {"optimizer.lr", "optimizer", "lr", "0", "> 0"},
+      {"optimizer.lr", "optimizer", "lr", "-0.001", "> 0"},
+      {"train.keep_checkpoints", "train", "keep_checkpoints", "0", ">= 1"},
+      {"train.threads", "train", "threads", "100000", "in [0, 1024]"},
+      {"train.threads", "train", "threads", "-1", "in [0, 1024]"},
+      {"train.workers", "train", "workers", "65", "in [0, 64]"},
+      {"model.frames", "model", "frames", "100000000", "in [1, 1024] or -1 (the preset's)"},
+      {"model.frames", "model", "frames", "0", "in [1, 1024] or -1 (the preset's)"},
+      {"model.resize", "model", "resize", "100000", "in [1, 1024] or -1 (the preset's)"},
+      {"model.width_3d", "model", "width_3d", "-2", "in [0, 256] or -1 (the preset's)"},
+      {"model.decoder_hidden", "model", "decoder_hidden", "1000000", "in [1, 4096] or -1 (the preset's)"},
+      {"schedule.factor", "schedule", "factor", "1", "in (0, 1)"},
+      {"eval.beam_width", "eval", "beam_width", "0", "in [1, 64]"},
+      {"loss.caption", "loss", "caption", "-0.5", ">= 0 or -1 (the task's default)"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.key << " = " << c.value);
+    // From the file: the line of the key (line 4: after dataset.root and the section header).
+    CHECK_THROWS_WITH(parse(kMinimal + c.section + ":\n  " + c.name + ": " + c.value + "\n"),
+                      Contains("test.yaml line 4: key '" + c.key + "' must be " + c.range + ", got " + c.value));
+    // From --set: the flag, and not the file.
+    const std::string flag = "--set " + c.key + "=" + c.value;
+    CHECK_THROWS_WITH(parse(kMinimal, {c.key + "=" + c.value}),
+                      Contains(flag + ": key '" + c.key + "' must be " + c.range) && !Contains("test.yaml"));
+  }
+  // Values on the edge of a range are accepted.
+  const TrainerConfig edge = parse(kMinimal, {"optimizer.beta1=0", "optimizer.beta2=0.9999999", "train.threads=1024",
+                                              "train.workers=0", "train.keep_checkpoints=1", "model.frames=1024"});
+  CHECK(edge.threads == 1024);
+  CHECK(edge.model.frames == 1024);
+}
+
+TEST_CASE("non-finite numbers are rejected", "[trainer][config]") {
+  for (const std::string value : {"inf", "-inf", "nan", "NaN", "infinity"}) {
+    INFO(value);
+    CHECK_THROWS_WITH(parse(kMinimal + "optimizer:\n  lr: " + value + "\n"),
+                      Contains("test.yaml line 4: key 'optimizer.lr' must be a finite number, got '" + value + "'"));
+    CHECK_THROWS_WITH(parse(kMinimal, {"optimizer.lr=" + value}),
+                      Contains("--set optimizer.lr=" + value + ": key 'optimizer.lr' must be a finite number"));
+  }
+  // The YAML spellings of infinity are not numbers at all.
+  CHECK_THROWS_WITH(parse(kMinimal + "optimizer:\n  lr: .inf\n"), Contains("must be a number"));
+}
+
+TEST_CASE("every numeric key states its range, and --help-config shows it", "[trainer][config]") {
+  // The schema is private data; describe() prints every key's line with its range.
+  const std::string table = trainer_schema().describe();
+  std::istringstream lines(table);
+  std::string line;
+  int numeric = 0;
+  while (std::getline(lines, line)) {
+    if (line.rfind("    ", 0) == 0) continue;  // a description line
+    const bool is_numeric = line.find("(an integer,") != std::string::npos || line.find("(a number,") != std::string::npos;
+    if (!is_numeric) continue;
+    ++numeric;
+    std::string description;
+    std::getline(lines, description);
+    INFO(line << "\n" << description);
+    CHECK(description.find("(allowed: ") != std::string::npos);
+  }
+  CHECK(numeric >= 50);
+}
+
+TEST_CASE("a model too large for memory is an error naming the keys, before any allocation", "[trainer][config]") {
+  // Each size is within its bound, their product is not: 1024 frames x 256 channels x 1024^2 pixels.
+  CHECK_THROWS_WITH(parse(kMinimal + "model:\n  frames: 1024\n  resize: 1024\n  crop: 1024\n  width_3d: 256\n"),
+                    Contains("test.yaml line 4") && Contains("largest activation") &&
+                        Contains(std::to_string(int64_t{1024} * 256 * 1024 * 1024) + " elements") &&
+                        Contains("model.frames 1024"));
+  // The paper preset is far below the bound.
+  ModelConfig paper = model_preset("paper");
+  CHECK(largest_clip_activation(paper) == 48 * 32 * 96 * 96);
+  CHECK(largest_clip_activation(paper) * 64 < kMaxClipActivation);
+  // A library caller building a ModelConfig by hand meets the same bounds.
+  paper.frames = 100000000;
+  CHECK_THROWS_WITH(validate_model_config(paper), Contains("model.frames 100000000 is too large (at most 1024)"));
+}
+
+TEST_CASE("errors spanning keys name where each value came from", "[trainer][config]") {
+  CHECK_THROWS_WITH(parse(kMinimal, {"model.crop=48"}), Contains("--set model.crop=48: ") &&
+                                                           Contains("model.crop 48 is too small") &&
+                                                           !Contains("test.yaml"));
+  CHECK_THROWS_WITH(parse(kMinimal + "model:\n  resize: 60\n", {"model.crop=64"}),
+                    Contains("test.yaml line 4, --set model.crop=64: ") &&
+                        Contains("model.crop 64 is larger than model.resize 60"));
+  CHECK_THROWS_WITH(parse(kMinimal, {"dataset.fps=0"}),
+                    Contains("--set dataset.fps=0: key 'dataset.fps' must be in (0, 1000], got 0"));
+  CHECK_THROWS_WITH(parse(kMinimal, {"loss.caption=0.5"}),
+                    Contains("--set loss.caption=0.5: key 'loss.caption' is 0.5") && !Contains("test.yaml"));
+}
+
+TEST_CASE("the resolved config of every shipped config reads back to the same TrainerConfig", "[trainer][config]") {
+  int checked = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(GRAIN_SOURCE_DIR) + "/configs")) {
+    if (entry.path().extension() != ".yaml") continue;
+    INFO(entry.path().string());
+    for (const std::vector<std::string>& overrides :
+         {std::vector<std::string>{}, std::vector<std::string>{"model.preset=small", "task=fg_captions"}}) {
+      const ConfigValues values = trainer_schema().load(entry.path(), overrides);
+      const TrainerConfig config = read_trainer_config(values, entry.path());
+      const std::string yaml = resolved_config_yaml(values, config);
+      // Read back under another name, as the run folder's config.yaml.
+      const ConfigValues again = trainer_schema().parse(yaml, "run/config.yaml", {});
+      const TrainerConfig reread = read_trainer_config(again, "run/config.yaml");
+      CHECK(reread == config);
+      // Nothing is left for the preset or the task to fill in.
+      for (const char* key : {"model.frames", "model.resize", "model.crop", "model.width_2d", "model.width_3d",
+                              "model.lstm_hidden", "model.decoder_hidden"}) {
+        INFO(key);
+        CHECK(again.get_int(key) != -1);
+      }
+      CHECK(again.get_double("loss.classification") >= 0);
+      CHECK(again.get_double("loss.caption") >= 0);
+      CHECK(again.get_int("eval.batch_size") == config.eval_batch_size);
+      CHECK(again.get_string("device") != "auto");
+      CHECK(again.get_int("model.crop") == config.model.crop);
+      // Idempotent: resolving the resolved config changes nothing.
+      CHECK(resolved_config_yaml(again, reread) == yaml);
+      ++checked;
+    }
+  }
+  CHECK(checked >= 26);
 }

@@ -4,6 +4,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -68,7 +70,41 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
+// Shortest text that reads back as the same number, whole numbers in full
+// (1e-08 -> "1e-08", 1000000 -> "1000000").
+std::string number_text(double v) {
+  char buffer[64];
+  const auto result = std::abs(v) < 1e15 && v == std::floor(v)
+                          ? std::to_chars(buffer, buffer + sizeof(buffer), static_cast<int64_t>(v))
+                          : std::to_chars(buffer, buffer + sizeof(buffer), v);
+  return std::string(buffer, result.ptr);
+}
+
 }  // namespace
+
+bool ConfigRange::contains(double v) const {
+  if (sentinel && v == *sentinel) return true;
+  if (min && (min_inclusive ? v < *min : v <= *min)) return false;
+  if (max && (max_inclusive ? v > *max : v >= *max)) return false;
+  return true;
+}
+
+std::string ConfigRange::describe() const {
+  std::string text;
+  if (min && max) {
+    text.append(min_inclusive ? "[" : "(").append(number_text(*min)).append(", ").append(number_text(*max));
+    text.append(max_inclusive ? "]" : ")");
+  } else if (min) {
+    text.append(min_inclusive ? ">= " : "> ").append(number_text(*min));
+  } else if (max) {
+    text.append(max_inclusive ? "<= " : "< ").append(number_text(*max));
+  }
+  if (sentinel) {
+    if (!text.empty()) text.append(" or ");
+    text.append(number_text(*sentinel)).append(" (").append(sentinel_meaning).append(")");
+  }
+  return text;
+}
 
 ConfigSchema::ConfigSchema(std::vector<ConfigKey> keys) : keys_(std::move(keys)) {}
 
@@ -98,6 +134,14 @@ void ConfigSchema::check_value(const ConfigKey& key, const std::string& value, c
                                                     : true;
   GRAIN_CHECK(ok, where << ": key '" << key.path << "' must be " << type_name(key.type) << ", got '" << value
                         << "'");
+  if (key.type == ConfigType::kInt || key.type == ConfigType::kDouble) {
+    const double number = key.type == ConfigType::kInt ? static_cast<double>(i) : d;
+    GRAIN_CHECK(std::isfinite(number),
+                where << ": key '" << key.path << "' must be a finite number, got '" << value << "'");
+    GRAIN_CHECK(key.range.contains(number), where << ": key '" << key.path << "' must be "
+                                                  << (key.range.min && key.range.max ? "in " : "")
+                                                  << key.range.describe() << ", got " << value);
+  }
   if (!key.choices.empty()) {
     std::string allowed;
     for (const std::string& c : key.choices) allowed += (allowed.empty() ? "" : ", ") + c;
@@ -128,20 +172,41 @@ ConfigValues ConfigSchema::parse(const std::string& yaml, const std::string& sou
     GRAIN_THROW(source << ": not valid YAML: " << e.what());
   }
   GRAIN_CHECK(root.IsNull() || root.IsMap(), source << ": the top level must be a mapping of sections");
-  // Depth-first over the document; leaves are "a.b.c: scalar".
-  std::vector<std::pair<std::string, YAML::Node>> stack;
-  if (root.IsMap())
-    for (auto it = root.begin(); it != root.end(); ++it) stack.push_back({it->first.as<std::string>(), it->second});
+  // Depth-first over the document; leaves are "a.b.c: scalar". Every path
+  // (section or key) is remembered with its line: yaml-cpp keeps both entries
+  // of a duplicated key in the map (lookups see the first), so a repeat is
+  // caught here, whether nested twice or once nested and once as "a.b: v".
+  struct Entry {
+    std::string path;
+    YAML::Node node;
+    int line;  // 1-based, of the key
+  };
+  std::vector<Entry> stack;
+  std::map<std::string, int> seen;  // path -> line
+  auto push_children = [&](const std::string& prefix, const YAML::Node& map) {
+    std::vector<Entry> children;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      GRAIN_CHECK(it->first.IsScalar(), source << " line " << it->first.Mark().line + 1 << ": keys must be names");
+      children.push_back({prefix + it->first.as<std::string>(), it->second, it->first.Mark().line + 1});
+    }
+    stack.insert(stack.end(), children.rbegin(), children.rend());  // pop in document order
+  };
+  if (root.IsMap()) push_children("", root);
   while (!stack.empty()) {
-    auto [path, node] = stack.back();
+    const Entry entry = stack.back();
     stack.pop_back();
-    const std::string where = source + " line " + std::to_string(node.Mark().line + 1);
+    const std::string& path = entry.path;
+    const YAML::Node& node = entry.node;
+    const std::string where = source + " line " + std::to_string(entry.line);
+    const auto [previous, first_time] = seen.emplace(path, entry.line);
+    GRAIN_CHECK(first_time, source << " lines " << previous->second << " and " << entry.line << ": "
+                                   << (node.IsMap() ? "section" : "key") << " '" << path
+                                   << "' is given twice");
     if (node.IsMap()) {
       bool is_section = false;
       for (const ConfigKey& k : keys_) is_section |= k.path.rfind(path + ".", 0) == 0;
       GRAIN_CHECK(is_section, where << ": unknown section '" << path << "'" << nearest(path));
-      for (auto it = node.begin(); it != node.end(); ++it)
-        stack.push_back({path + "." + it->first.as<std::string>(), it->second});
+      push_children(path + ".", node);
       continue;
     }
     const ConfigKey* key = find(path);
@@ -151,8 +216,13 @@ ConfigValues ConfigSchema::parse(const std::string& yaml, const std::string& sou
     const std::string value = node.IsNull() ? "" : node.as<std::string>();
     check_value(*key, value, where);
     values.values_[path] = value;
-    values.set_[path] = true;
+    values.source_[path] = where;
   }
+  apply_overrides(values, overrides);
+  return values;
+}
+
+void ConfigSchema::apply_overrides(ConfigValues& values, const std::vector<std::string>& overrides) const {
   for (const std::string& o : overrides) {
     const size_t eq = o.find('=');
     GRAIN_CHECK(eq != std::string::npos && eq > 0, "--set " << o << ": expected key.path=value");
@@ -161,9 +231,9 @@ ConfigValues ConfigSchema::parse(const std::string& yaml, const std::string& sou
     GRAIN_CHECK(key, "--set " << o << ": unknown key '" << path << "'" << nearest(path));
     check_value(*key, value, "--set " + o);
     values.values_[path] = value;
-    values.set_[path] = true;
+    values.keys_[path] = key;
+    values.source_[path] = "--set " + o;
   }
-  return values;
 }
 
 std::string ConfigSchema::describe() const {
@@ -176,6 +246,8 @@ std::string ConfigSchema::describe() const {
       for (size_t i = 0; i < k.choices.size(); ++i) os << (i ? " | " : "") << k.choices[i];
       os << "]";
     }
+    const std::string range = k.range.describe();
+    if (!range.empty()) os << " (allowed: " << range << ")";
     os << "\n";
   }
   return os.str();
@@ -204,7 +276,12 @@ bool ConfigValues::get_bool(const std::string& path) const {
   return v;
 }
 
-bool ConfigValues::was_set(const std::string& path) const { return set_.count(path) > 0; }
+bool ConfigValues::was_set(const std::string& path) const { return source_.count(path) > 0; }
+
+std::string ConfigValues::source(const std::string& path) const {
+  const auto it = source_.find(path);
+  return it == source_.end() ? "default" : it->second;
+}
 
 std::string ConfigValues::to_yaml() const {
   // Keys are "key" or "section.key": emit top-level keys, then one mapping per section.

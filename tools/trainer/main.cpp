@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
     options.resume = resume;
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
-    const grain::RunSummary summary = grain::run_training(config, values.to_yaml(), options);
+    const grain::RunSummary summary = grain::run_training(config, grain::resolved_config_yaml(values, config), options);
     // Name only the files this run folder really has.
     std::string files;
     for (const std::string& f : std::vector<std::string>{"summary.json", "metrics.jsonl", "tensorboard/", "best.json",

@@ -1,14 +1,38 @@
 // defines: the trainer's config keys and their typed reading (see trainer_config.h)
 #include "tools/trainer/trainer_config.h"
 
+#include <charconv>
+#include <initializer_list>
+
 #include "engine/device.h"
 #include "engine/error.h"
 
 namespace grain {
 
 namespace {
+
 using T = ConfigType;
+using R = ConfigRange;
+
+// Compute threads: 0 means every core; above 1024 (more than the hardware
+// threads of any single host today) only oversubscribes, and 100,000 made
+// libgomp crash creating its team.
+constexpr double kMaxThreads = 1024;
+// Loader threads: 0 builds batches on the training thread; each worker holds
+// a batch of decoded clips, and decoding is a small part of a step, so past
+// 64 workers only memory grows.
+constexpr double kMaxWorkers = 64;
+// Clips per step: 64x the paper preset's 16; batch x the per-clip bound of
+// models/model_config.h keeps one batch's activations finite.
+constexpr double kMaxBatchSize = 1024;
+constexpr double kMaxBeamWidth = 64;
+
+// Sizes whose -1 takes the preset's value.
+ConfigRange preset_or(double lo, int64_t hi) {
+  return R::between(lo, static_cast<double>(hi)).or_value(-1, "the preset's");
 }
+
+}  // namespace
 
 const ConfigSchema& trainer_schema() {
   static const ConfigSchema schema({
@@ -23,20 +47,28 @@ const ConfigSchema& trainer_schema() {
       {"dataset.generate", T::kString, "none",
        "generate this synthetic dataset into dataset.root on first use when the folder has no labels",
        {"none", "synth-ss", "synth-kitchen"}},
-      {"dataset.generate_seed", T::kInt, "1", "seed of the generated dataset"},
-      {"dataset.generate_train", T::kInt, "0", "training videos to generate (0: the generator's default)"},
-      {"dataset.generate_validation", T::kInt, "0", "validation videos to generate (0: the generator's default)"},
-      {"dataset.generate_test", T::kInt, "0", "test videos to generate (0: the generator's default)"},
-      {"dataset.generate_width", T::kInt, "128", "width of generated videos"},
-      {"dataset.generate_height", T::kInt, "96", "height of generated videos"},
+      {"dataset.generate_seed", T::kInt, "1", "seed of the generated dataset",
+       {}, R::at_least(0)},
+      {"dataset.generate_train", T::kInt, "0", "training videos to generate (0: the generator's default)",
+       {}, R::between(0, 1e6)},
+      {"dataset.generate_validation", T::kInt, "0", "validation videos to generate (0: the generator's default)",
+       {}, R::between(0, 1e6)},
+      {"dataset.generate_test", T::kInt, "0", "test videos to generate (0: the generator's default)",
+       {}, R::between(0, 1e6)},
+      {"dataset.generate_width", T::kInt, "128", "width of generated videos",
+       {}, R::between(16, 4096)},
+      {"dataset.generate_height", T::kInt, "96", "height of generated videos",
+       {}, R::between(16, 4096)},
       {"dataset.generate_format", T::kString, "webm", "storage of generated videos", {"webm", "jpeg"}},
       {"dataset.storage", T::kString, "auto",
        "read videos/<id>.*, frames/<id>/ or packed shards (auto: videos or frames, whichever exists)",
        {"auto", "videos", "frames", "shards"}},
       {"dataset.shards", T::kString, "", "folder of packed shards (pack_dataset) of the split, for storage shards"},
-      {"dataset.fps", T::kDouble, "12", "frame rate clips are resampled to"},
+      {"dataset.fps", T::kDouble, "12", "frame rate clips are resampled to",
+       {}, R::between(0, 1000).excluding_min()},
       {"dataset.frames_fps", T::kDouble, "12",
-       "frame rate of JPEG frame folders (storage frames; Something-Something V2 and the generator: 12)"},
+       "frame rate of JPEG frame folders (storage frames; Something-Something V2 and the generator: 12)",
+       {}, R::between(0, 1000).excluding_min()},
       {"dataset.labels", T::kString, "", "labels file name (empty: labels.json or the release's name)"},
       {"dataset.train", T::kString, "", "training split file name (empty: detected)"},
       {"dataset.validation", T::kString, "", "validation split file name (empty: detected)"},
@@ -44,64 +76,126 @@ const ConfigSchema& trainer_schema() {
       {"dataset.groups", T::kString, "", "action-group file name (empty: groups.json)"},
       {"dataset.train_split", T::kString, "train", "split to train on"},
       {"dataset.eval_split", T::kString, "validation", "split to validate and predict on"},
-      {"dataset.max_train_videos", T::kInt, "0", "use only the first N training videos (0: all)"},
-      {"dataset.max_eval_videos", T::kInt, "0", "evaluate only the first N videos (0: all)"},
-      {"dataset.pixel_scale", T::kDouble, "64", "input = pixel value / pixel_scale (the authors' code: 64)"},
-      {"dataset.max_bad_fraction", T::kDouble, "0.01", "fail when more than this fraction of videos is bad"},
+      {"dataset.max_train_videos", T::kInt, "0", "use only the first N training videos (0: all)",
+       {}, R::at_least(0)},
+      {"dataset.max_eval_videos", T::kInt, "0", "evaluate only the first N videos (0: all)",
+       {}, R::at_least(0)},
+      {"dataset.pixel_scale", T::kDouble, "64", "input = pixel value / pixel_scale (the authors' code: 64)",
+       {}, R::above(0)},
+      {"dataset.max_bad_fraction", T::kDouble, "0.01", "fail when more than this fraction of videos is bad",
+       {}, R::between(0, 1)},
       {"model.preset", T::kString, "tiny", "architecture sizes (model.md)", {"paper", "small", "tiny"}},
-      {"model.frames", T::kInt, "-1", "T, frames per clip (-1: the preset's)"},
-      {"model.resize", T::kInt, "-1", "frames resized to this square size (-1: the preset's)"},
-      {"model.crop", T::kInt, "-1", "square crop, at least 56 (-1: the preset's)"},
-      {"model.width_2d", T::kInt, "-1", "c2, width of the 2D channel; 0 switches it off (-1: the preset's)"},
-      {"model.width_3d", T::kInt, "-1", "c3, width of the 3D channel; 0 switches it off (-1: the preset's)"},
-      {"model.lstm_hidden", T::kInt, "-1", "encoder LSTM hidden size per direction (-1: the preset's)"},
-      {"model.lstm_layers", T::kInt, "2", "encoder LSTM layers (paper text: 2; authors' code: 1)"},
-      {"model.decoder_hidden", T::kInt, "-1", "caption decoder LSTM hidden size (-1: the preset's)"},
-      {"model.decoder_layers", T::kInt, "2", "caption decoder LSTM layers"},
-      {"model.embedding", T::kInt, "256", "word embedding width"},
-      {"model.caption_length", T::kInt, "14", "caption tokens including the end token (paper: 14)"},
-      {"model.vocabulary_min_count", T::kInt, "1", "training-caption words seen fewer times map to unknown"},
+      {"model.frames", T::kInt, "-1", "T, frames per clip (-1: the preset's)",
+       {}, preset_or(1, kMaxFrames)},
+      {"model.resize", T::kInt, "-1", "frames resized to this square size (-1: the preset's)",
+       {}, preset_or(1, kMaxImageSize)},
+      {"model.crop", T::kInt, "-1", "square crop, at least 56 (-1: the preset's)",
+       {}, preset_or(1, kMaxImageSize)},
+      {"model.width_2d", T::kInt, "-1", "c2, width of the 2D channel; 0 switches it off (-1: the preset's)",
+       {}, preset_or(0, kMaxChannelWidth)},
+      {"model.width_3d", T::kInt, "-1", "c3, width of the 3D channel; 0 switches it off (-1: the preset's)",
+       {}, preset_or(0, kMaxChannelWidth)},
+      {"model.lstm_hidden", T::kInt, "-1", "encoder LSTM hidden size per direction (-1: the preset's)",
+       {}, preset_or(1, kMaxHiddenSize)},
+      {"model.lstm_layers", T::kInt, "2", "encoder LSTM layers (paper text: 2; authors' code: 1)",
+       {}, R::between(1, kMaxLstmLayers)},
+      {"model.decoder_hidden", T::kInt, "-1", "caption decoder LSTM hidden size (-1: the preset's)",
+       {}, preset_or(1, kMaxHiddenSize)},
+      {"model.decoder_layers", T::kInt, "2", "caption decoder LSTM layers",
+       {}, R::between(1, kMaxLstmLayers)},
+      {"model.embedding", T::kInt, "256", "word embedding width",
+       {}, R::between(1, kMaxHiddenSize)},
+      {"model.caption_length", T::kInt, "14", "caption tokens including the end token (paper: 14)",
+       {}, R::between(2, kMaxCaptionLength)},
+      {"model.vocabulary_min_count", T::kInt, "1", "training-caption words seen fewer times map to unknown",
+       {}, R::at_least(1)},
       {"loss.classification", T::kDouble, "-1",
-       "w_class (-1: the task's default, 1 for classification tasks, 0.1 for captioning)"},
-      {"loss.caption", T::kDouble, "-1", "w_caption (-1: the task's default, 0 or 0.9)"},
+       "w_class (-1: the task's default, 1 for classification tasks, 0.1 for captioning)",
+       {}, R::at_least(0).or_value(-1, "the task's default")},
+      {"loss.caption", T::kDouble, "-1", "w_caption (-1: the task's default, 0 or 0.9)",
+       {}, R::at_least(0).or_value(-1, "the task's default")},
       {"loss.score_padding", T::kBool, "false", "score padding tokens too (the authors' code does)"},
       {"optimizer.name", T::kString, "adam", "optimizer", {"adam", "sgd"}},
-      {"optimizer.lr", T::kDouble, "0.001", "learning rate (paper: Adam 1e-3; authors' code: 1e-4 with plateau)"},
-      {"optimizer.weight_decay", T::kDouble, "0", "L2 weight decay added to the gradient"},
-      {"optimizer.momentum", T::kDouble, "0.9", "SGD momentum"},
-      {"optimizer.beta1", T::kDouble, "0.9", "Adam beta1"},
-      {"optimizer.beta2", T::kDouble, "0.999", "Adam beta2"},
-      {"optimizer.eps", T::kDouble, "1e-8", "Adam epsilon"},
-      {"optimizer.clip_grad_norm", T::kDouble, "0", "clip gradients to this global L2 norm (0: off)"},
+      {"optimizer.lr", T::kDouble, "0.001", "learning rate (paper: Adam 1e-3; authors' code: 1e-4 with plateau)",
+       {}, R::above(0)},
+      {"optimizer.weight_decay", T::kDouble, "0", "L2 weight decay added to the gradient",
+       {}, R::at_least(0)},
+      {"optimizer.momentum", T::kDouble, "0.9", "SGD momentum",
+       {}, R::between(0, 1).excluding_max()},
+      {"optimizer.beta1", T::kDouble, "0.9", "Adam beta1",
+       {}, R::between(0, 1).excluding_max()},
+      {"optimizer.beta2", T::kDouble, "0.999", "Adam beta2",
+       {}, R::between(0, 1).excluding_max()},
+      {"optimizer.eps", T::kDouble, "1e-8", "Adam epsilon",
+       {}, R::above(0)},
+      {"optimizer.clip_grad_norm", T::kDouble, "0", "clip gradients to this global L2 norm (0: off)",
+       {}, R::at_least(0)},
       {"schedule.name", T::kString, "constant", "learning-rate schedule, updated after each validation",
        {"constant", "step", "plateau"}},
-      {"schedule.step_size", T::kInt, "10", "step schedule: epochs between decays"},
-      {"schedule.gamma", T::kDouble, "0.1", "step schedule: decay factor"},
-      {"schedule.factor", T::kDouble, "0.1", "plateau schedule: lr factor on a plateau"},
-      {"schedule.patience", T::kInt, "10", "plateau schedule: validations without improvement"},
-      {"schedule.threshold", T::kDouble, "0.0001", "plateau schedule: relative improvement that counts"},
-      {"schedule.cooldown", T::kInt, "0", "plateau schedule: validations to wait after a reduction"},
-      {"schedule.min_lr", T::kDouble, "0", "plateau schedule: lower bound of the lr"},
-      {"train.epochs", T::kInt, "10", "epochs to train"},
-      {"train.max_steps", T::kInt, "0", "stop after this many optimizer steps (0: no limit)"},
-      {"train.batch_size", T::kInt, "8", "clips per step"},
-      {"train.seed", T::kInt, "0", "seed of initialisation, data order, crops and dropout"},
-      {"train.workers", T::kInt, "1", "data-loading threads"},
+      {"schedule.step_size", T::kInt, "10", "step schedule: epochs between decays",
+       {}, R::at_least(1)},
+      {"schedule.gamma", T::kDouble, "0.1", "step schedule: decay factor",
+       {}, R::between(0, 1).excluding_min()},
+      {"schedule.factor", T::kDouble, "0.1", "plateau schedule: lr factor on a plateau",
+       {}, R::between(0, 1).excluding_min().excluding_max()},
+      {"schedule.patience", T::kInt, "10", "plateau schedule: validations without improvement",
+       {}, R::at_least(0)},
+      {"schedule.threshold", T::kDouble, "0.0001", "plateau schedule: relative improvement that counts",
+       {}, R::at_least(0)},
+      {"schedule.cooldown", T::kInt, "0", "plateau schedule: validations to wait after a reduction",
+       {}, R::at_least(0)},
+      {"schedule.min_lr", T::kDouble, "0", "plateau schedule: lower bound of the lr",
+       {}, R::at_least(0)},
+      {"train.epochs", T::kInt, "10", "epochs to train",
+       {}, R::at_least(1)},
+      {"train.max_steps", T::kInt, "0", "stop after this many optimizer steps (0: no limit)",
+       {}, R::at_least(0)},
+      {"train.batch_size", T::kInt, "8", "clips per step",
+       {}, R::between(1, kMaxBatchSize)},
+      {"train.seed", T::kInt, "0", "seed of initialisation, data order, crops and dropout",
+       {}, R::at_least(0)},
+      {"train.workers", T::kInt, "1", "data-loading threads (0: batches are built on the training thread)",
+       {}, R::between(0, kMaxWorkers)},
       {"train.threads", T::kInt, "0",
-       "CPU compute threads (0: all cores; the --threads flag overrides)"},
-      {"train.eval_every_steps", T::kInt, "0", "validate every N steps (0: at the end of each epoch)"},
-      {"train.checkpoint_every_steps", T::kInt, "0", "checkpoint every N steps (0: at each validation)"},
-      {"train.keep_checkpoints", T::kInt, "3", "checkpoints kept besides the best"},
-      {"train.log_every_steps", T::kInt, "10", "metrics.jsonl / TensorBoard every N steps"},
-      {"train.max_nonfinite_steps", T::kInt, "5", "stop after this many non-finite steps in a row"},
-      {"eval.batch_size", T::kInt, "0", "clips per evaluation batch (0: train.batch_size)"},
-      {"eval.beam_width", T::kInt, "1", "caption decoding: 1 = greedy (the paper), more = beam search"},
+       "CPU compute threads (0: all cores; the --threads flag overrides)",
+       {}, R::between(0, kMaxThreads)},
+      {"train.eval_every_steps", T::kInt, "0", "validate every N steps (0: at the end of each epoch)",
+       {}, R::at_least(0)},
+      {"train.checkpoint_every_steps", T::kInt, "0", "checkpoint every N steps (0: at each validation)",
+       {}, R::at_least(0)},
+      {"train.keep_checkpoints", T::kInt, "3", "checkpoints kept besides the best",
+       {}, R::at_least(1)},
+      {"train.log_every_steps", T::kInt, "10", "metrics.jsonl / TensorBoard every N steps",
+       {}, R::at_least(1)},
+      {"train.max_nonfinite_steps", T::kInt, "5", "stop after this many non-finite steps in a row",
+       {}, R::at_least(1)},
+      {"eval.batch_size", T::kInt, "0", "clips per evaluation batch (0: train.batch_size)",
+       {}, R::between(0, kMaxBatchSize)},
+      {"eval.beam_width", T::kInt, "1", "caption decoding: 1 = greedy (the paper), more = beam search",
+       {}, R::between(1, kMaxBeamWidth)},
       {"run.out", T::kString, "", "run folder (empty: runs/<config file name>; the --out flag overrides)"},
+
   });
   return schema;
 }
 
+namespace {
+
+// Where the values of `keys` came from, for a message about them: the lines
+// of the file and the --set flags that gave them, else the file (defaults).
+std::string origin(const ConfigValues& v, const std::filesystem::path& file,
+                   std::initializer_list<std::string> keys) {
+  std::string text;
+  for (const std::string& key : keys)
+    if (v.was_set(key)) text += (text.empty() ? "" : ", ") + v.source(key);
+  return text.empty() ? file.string() : text;
+}
+
+}  // namespace
+
 TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::path& file) {
+  // Ranges are checked by the schema; what is left here are the rules that
+  // involve several keys, or the preset.
   TrainerConfig c;
   c.task_name = v.get_string("task");
   c.task = c.task_name == "cg_classes"    ? Task::kCoarseClasses
@@ -110,7 +204,8 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
                                           : Task::kFullCaptions;
   c.device = v.get_string("device");
   if (c.device == "auto") c.device = cuda_is_built() && cuda_device_count() > 0 ? "cuda" : "cpu";
-  GRAIN_CHECK(!v.get_string("dataset.root").empty(), file.string() << ": key 'dataset.root' is required");
+  GRAIN_CHECK(!v.get_string("dataset.root").empty(),
+              origin(v, file, {"dataset.root"}) << ": key 'dataset.root' is required");
   c.dataset_root = v.get_string("dataset.root");
   c.generate = v.get_string("dataset.generate") == "none" ? "" : v.get_string("dataset.generate");
   c.generate_seed = static_cast<uint64_t>(v.get_int("dataset.generate_seed"));
@@ -123,11 +218,10 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
   c.storage = v.get_string("dataset.storage");
   c.shards_dir = v.get_string("dataset.shards");
   GRAIN_CHECK(c.storage != "shards" || !c.shards_dir.empty(),
-              file.string() << ": key 'dataset.shards' is required with dataset.storage: shards");
+              origin(v, file, {"dataset.storage", "dataset.shards"})
+                  << ": key 'dataset.shards' is required with dataset.storage: shards");
   c.fps = v.get_double("dataset.fps");
   c.frames_fps = v.get_double("dataset.frames_fps");
-  GRAIN_CHECK(c.fps > 0, file.string() << ": key 'dataset.fps' must be > 0, got " << c.fps);
-  GRAIN_CHECK(c.frames_fps > 0, file.string() << ": key 'dataset.frames_fps' must be > 0, got " << c.frames_fps);
   c.labels_file = v.get_string("dataset.labels");
   c.train_file = v.get_string("dataset.train");
   c.validation_file = v.get_string("dataset.validation");
@@ -143,8 +237,6 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
   c.model = model_preset(v.get_string("model.preset"));
   auto preset_or = [&](const char* key, int64_t& field) {
     const int64_t value = v.get_int(key);
-    GRAIN_CHECK(value >= -1, file.string() << ": key '" << key << "' must be >= 0 (or -1 for the preset's), got "
-                                           << value);
     if (value != -1) field = value;
   };
   preset_or("model.frames", c.model.frames);
@@ -162,22 +254,26 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
   try {
     validate_model_config(c.model);
   } catch (const Error& e) {
-    GRAIN_THROW(file.string() << ": " << e.what());
+    GRAIN_THROW(origin(v, file,
+                       {"model.preset", "model.frames", "model.resize", "model.crop", "model.width_2d",
+                        "model.width_3d", "model.lstm_hidden", "model.lstm_layers", "model.decoder_hidden",
+                        "model.decoder_layers", "model.embedding", "model.caption_length"})
+                << ": " << e.what());
   }
 
   const double w_class = v.get_double("loss.classification"), w_caption = v.get_double("loss.caption");
   c.loss.classification = w_class >= 0 ? w_class : (c.is_captioning() ? 0.1 : 1.0);
   c.loss.caption = w_caption >= 0 ? w_caption : (c.is_captioning() ? 0.9 : 0.0);
   GRAIN_CHECK(c.loss.classification > 0 || c.loss.caption > 0,
-              file.string() << ": keys 'loss.classification' and 'loss.caption' are both 0");
+              origin(v, file, {"loss.classification", "loss.caption"})
+                  << ": keys 'loss.classification' and 'loss.caption' are both 0");
   GRAIN_CHECK(c.loss.caption == 0 || c.is_captioning(),
-              file.string() << ": key 'loss.caption' is " << c.loss.caption << " but task " << c.task_name
-                            << " has no captions");
+              origin(v, file, {"loss.caption", "task"}) << ": key 'loss.caption' is " << c.loss.caption
+                                                        << " but task " << c.task_name << " has no captions");
   c.score_padding = v.get_bool("loss.score_padding");
 
   c.optimizer = v.get_string("optimizer.name");
   c.lr = v.get_double("optimizer.lr");
-  GRAIN_CHECK(c.lr > 0, file.string() << ": key 'optimizer.lr' must be > 0, got " << c.lr);
   c.weight_decay = v.get_double("optimizer.weight_decay");
   c.momentum = v.get_double("optimizer.momentum");
   c.beta1 = v.get_double("optimizer.beta1");
@@ -196,23 +292,43 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
   c.epochs = v.get_int("train.epochs");
   c.max_steps = v.get_int("train.max_steps");
   c.batch_size = v.get_int("train.batch_size");
-  GRAIN_CHECK(c.batch_size >= 1, file.string() << ": key 'train.batch_size' must be >= 1, got " << c.batch_size);
-  GRAIN_CHECK(c.epochs >= 1, file.string() << ": key 'train.epochs' must be >= 1, got " << c.epochs);
   c.seed = static_cast<uint64_t>(v.get_int("train.seed"));
   c.workers = static_cast<int>(v.get_int("train.workers"));
   c.threads = static_cast<int>(v.get_int("train.threads"));
   c.eval_every_steps = v.get_int("train.eval_every_steps");
   c.checkpoint_every_steps = v.get_int("train.checkpoint_every_steps");
   c.keep_checkpoints = v.get_int("train.keep_checkpoints");
-  c.log_every_steps = std::max<int64_t>(1, v.get_int("train.log_every_steps"));
+  c.log_every_steps = v.get_int("train.log_every_steps");
   c.max_nonfinite_steps = v.get_int("train.max_nonfinite_steps");
   c.eval_batch_size = v.get_int("eval.batch_size");
-  if (c.eval_batch_size <= 0) c.eval_batch_size = c.batch_size;
+  if (c.eval_batch_size == 0) c.eval_batch_size = c.batch_size;
   c.beam_width = v.get_int("eval.beam_width");
-  GRAIN_CHECK(c.beam_width >= 1, file.string() << ": key 'eval.beam_width' must be >= 1, got " << c.beam_width);
   const std::string out = v.get_string("run.out");
   c.out_dir = out.empty() ? std::filesystem::path("runs") / file.stem() : std::filesystem::path(out);
   return c;
+}
+
+std::string resolved_config_yaml(const ConfigValues& values, const TrainerConfig& c) {
+  auto number = [](double v) {
+    char buffer[64];
+    const auto result = std::to_chars(buffer, buffer + sizeof(buffer), v);
+    return std::string(buffer, result.ptr);
+  };
+  ConfigValues resolved = values;
+  trainer_schema().apply_overrides(
+      resolved, {"device=" + c.device,
+                 "model.frames=" + std::to_string(c.model.frames),
+                 "model.resize=" + std::to_string(c.model.resize),
+                 "model.crop=" + std::to_string(c.model.crop),
+                 "model.width_2d=" + std::to_string(c.model.width_2d),
+                 "model.width_3d=" + std::to_string(c.model.width_3d),
+                 "model.lstm_hidden=" + std::to_string(c.model.lstm_hidden),
+                 "model.decoder_hidden=" + std::to_string(c.model.decoder_hidden),
+                 "loss.classification=" + number(c.loss.classification),
+                 "loss.caption=" + number(c.loss.caption),
+                 "eval.batch_size=" + std::to_string(c.eval_batch_size),
+                 "run.out=" + c.out_dir.string()});
+  return resolved.to_yaml();
 }
 
 }  // namespace grain

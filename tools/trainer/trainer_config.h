@@ -3,7 +3,8 @@
 // The trainer's settings, typed. trainer_schema() declares every config key
 // (with defaults and descriptions; `trainer --help-config` prints them);
 // read_trainer_config() turns validated values into this struct, resolving
-// the preset and the task's defaults.
+// the preset and the task's defaults; resolved_config_yaml() writes them back
+// as numbers for the run folder.
 #pragma once
 
 #include <filesystem>
@@ -63,11 +64,21 @@ struct TrainerConfig {
   std::filesystem::path out_dir;
 
   bool is_captioning() const { return task == Task::kSimplifiedCaptions || task == Task::kFullCaptions; }
+  bool operator==(const TrainerConfig&) const = default;
 };
 
 const ConfigSchema& trainer_schema();
 
-// Reads and validates `file` with overrides; throws naming the file and the key.
+// Turns schema-checked values into the typed config (the preset and the task's
+// defaults applied) and checks the rules that span keys; throws naming the
+// key and where its value came from (the file's line or the --set flag).
 TrainerConfig read_trainer_config(const ConfigValues& values, const std::filesystem::path& file);
+
+// The effective config as YAML with everything that `config` resolved written
+// as the value used: the preset's sizes (-1), the task's loss weights (-1),
+// eval.batch_size (0), device auto and the default run folder. Read back
+// through the schema it gives a TrainerConfig equal to `config`, whatever the
+// file is called; the run folder's config.yaml is this text.
+std::string resolved_config_yaml(const ConfigValues& values, const TrainerConfig& config);
 
 }  // namespace grain
