@@ -26,7 +26,9 @@ const std::string kMinimal = "dataset:\n  root: /data\n";
 
 TEST_CASE("a minimal config takes the documented defaults", "[trainer][config]") {
   const TrainerConfig c = parse(kMinimal);
-  CHECK(c.task == Task::kFineClasses);
+  CHECK(c.labels.task == "fg_classes");
+  CHECK(c.labels.classes == data::ClassView::kCategory);
+  CHECK_FALSE(c.is_captioning());
   CHECK(c.model.preset == "tiny");
   CHECK(c.model.crop == 56);
   CHECK(c.loss.classification == 1.0);

@@ -12,7 +12,7 @@ namespace grain {
 
 BatchTensors to_tensors(const data::Batch& batch, const TrainerConfig& config, Device device) {
   GRAIN_CHECK(batch.pixel_type == data::PixelType::kFloat32, "trainer: the loader must deliver float32 clips");
-  const data::TaskLabels& task = data::task_labels(config.task_name);
+  const data::TaskLabels& task = config.labels;
   BatchTensors t;
   t.size = batch.size();
   const auto& s = batch.shape;

@@ -107,7 +107,7 @@ TrainingData open_training_data(const TrainerConfig& c, const fs::path& vocabula
   d.layout = layout_of(c);
   const data::Annotations annotations = data::Annotations::load(d.layout);
   d.category_names = annotations.category_names();
-  d.task = data::task_labels(c.task_name);
+  d.task = c.labels;
   GRAIN_CHECK(d.task.classes != data::ClassView::kGroup || annotations.has_groups(),
               "task " << c.task_name << " needs action groups, but " << (d.layout.root / d.layout.groups).string()
                       << " was not found");

@@ -19,7 +19,7 @@ namespace grain {
 EvalResult evaluate_split(const VideoModel& model, TrainingData& data, const TrainerConfig& config, Device device,
                           const std::filesystem::path& predictions_file) {
   GRAIN_CHECK(data.eval_loader, "evaluation: split " << config.eval_split << " is empty");
-  const data::TaskLabels& task = data::task_labels(config.task_name);
+  const data::TaskLabels& task = config.labels;
   NoGradGuard no_grad;
   EvalResult result;
   result.split_videos = static_cast<int64_t>(data.eval_videos.size());

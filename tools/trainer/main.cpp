@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "trainer: stopped at step %lld; continue with: trainer --config %s --resume auto\n",
                    static_cast<long long>(summary.steps), (summary.run_dir / "config.yaml").string().c_str());
     } else if (!summary.predictions.empty() && !summary.final_metrics.empty()) {
-      const grain::data::TaskLabels& task = grain::data::task_labels(config.task_name);
+      const grain::data::TaskLabels& task = config.labels;
       const std::string flags =
           std::string(task.classes == grain::data::ClassView::kGroup ? " --classes groups" : "") +
           (task.captions == grain::data::CaptionView::kSimplified ? " --captions simplified" : "");

@@ -198,10 +198,7 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
   // involve several keys, or the preset.
   TrainerConfig c;
   c.task_name = v.get_string("task");
-  c.task = c.task_name == "cg_classes"    ? Task::kCoarseClasses
-           : c.task_name == "fg_classes"  ? Task::kFineClasses
-           : c.task_name == "so_captions" ? Task::kSimplifiedCaptions
-                                          : Task::kFullCaptions;
+  c.labels = data::task_labels(c.task_name);  // the schema's choices are the four source tasks
   c.device = v.get_string("device");
   if (c.device == "auto") c.device = cuda_is_built() && cuda_device_count() > 0 ? "cuda" : "cpu";
   GRAIN_CHECK(!v.get_string("dataset.root").empty(),

@@ -10,18 +10,16 @@
 #include <filesystem>
 #include <string>
 
+#include "data/ssv2/label_view.h"
 #include "models/model_config.h"
 #include "models/video_model.h"
 #include "tools/trainer/config_schema.h"
 
 namespace grain {
 
-// The four source tasks of the paper, by granularity.
-enum class Task { kCoarseClasses, kFineClasses, kSimplifiedCaptions, kFullCaptions };
-
 struct TrainerConfig {
-  Task task = Task::kFineClasses;
-  std::string task_name;
+  std::string task_name = "fg_classes";
+  data::TaskLabels labels = data::task_labels("fg_classes");  // which labels the task trains and scores
 
   // dataset
   std::filesystem::path dataset_root;
@@ -63,7 +61,7 @@ struct TrainerConfig {
   std::string device = "cpu";
   std::filesystem::path out_dir;
 
-  bool is_captioning() const { return task == Task::kSimplifiedCaptions || task == Task::kFullCaptions; }
+  bool is_captioning() const { return labels.captioning(); }
   bool operator==(const TrainerConfig&) const = default;
 };
 
