@@ -13,6 +13,7 @@
 
 #include "data/common/error.h"
 #include "data/common/file_io.h"
+#include "data/common/json_read.h"
 #include "data/formats/sha256.h"
 
 namespace grain::formats {
@@ -125,11 +126,8 @@ std::optional<std::vector<ManifestEntry>> read_manifest(const fs::path& dir, std
     return std::nullopt;
   }
   nlohmann::json manifest;
-  try {
-    manifest = nlohmann::json::parse(grain::data::read_text_file(path));
-  } catch (const nlohmann::json::exception& e) {
-    why = std::string(kCheckpointManifest) + " is not valid JSON (" + e.what() + ")";
-    return std::nullopt;
+  try {  // a read failure or invalid (or too deeply nested) JSON: "manifest.json: invalid JSON: ..."
+    manifest = grain::data::parse_json(grain::data::read_text_file(path), kCheckpointManifest);
   } catch (const DataError& e) {
     why = e.message();
     return std::nullopt;

@@ -8,6 +8,7 @@
 
 #include "data/common/error.h"
 #include "data/common/file_io.h"
+#include "data/common/json_read.h"
 
 namespace grain::formats {
 
@@ -87,17 +88,20 @@ std::string shape_string(const std::vector<uint64_t>& shape) {
   return s + "]";
 }
 
+using grain::data::describe_json;
+
 std::string in_quotes(std::string_view name) { return "'" + std::string(name) + "'"; }
 
-// Parses the header JSON, rejecting duplicate keys at any depth (nlohmann,
-// like serde, would otherwise silently keep one of them).
+// Parses the header JSON (depth-bounded by parse_json), rejecting duplicate
+// keys at any depth (nlohmann, like serde, would otherwise silently keep one
+// of them).
 nlohmann::json parse_header_json(std::string_view text, const std::string& source) {
   struct Level {
     std::set<std::string> keys;
     std::string last_key;
   };
   std::vector<Level> levels;
-  auto callback = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) -> bool {
+  auto reject_duplicates = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) -> bool {
     using E = nlohmann::json::parse_event_t;
     if (event == E::object_start) {
       levels.emplace_back();
@@ -115,23 +119,20 @@ nlohmann::json parse_header_json(std::string_view text, const std::string& sourc
     }
     return true;
   };
-  try {
-    return nlohmann::json::parse(text.begin(), text.end(), callback);
-  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
-    throw DataError(source + ": safetensors header is not valid JSON: " + e.what());
-  }
+  return grain::data::parse_json(text, source + ": safetensors header", grain::data::kMaxJsonDepth,
+                                 reject_duplicates);
 }
 
 uint64_t require_uint(const nlohmann::json& value, const std::string& where) {
   if (!value.is_number_unsigned())
-    throw DataError(where + " must be a non-negative integer, got " + value.dump());
+    throw DataError(where + " must be a non-negative integer, got " + describe_json(value));
   return value.get<uint64_t>();
 }
 
 SafetensorsEntry parse_tensor(const std::string& name, const nlohmann::json& info, const std::string& source,
                               uint64_t& begin, uint64_t& end) {
   const std::string where = source + ": tensor " + in_quotes(name);
-  if (!info.is_object()) throw DataError(where + ": header entry must be a JSON object, got " + info.dump());
+  if (!info.is_object()) throw DataError(where + ": header entry must be a JSON object, got " + describe_json(info));
   // Unknown fields are ignored, as the reference implementation does.
   for (const char* field : {"dtype", "shape", "data_offsets"})
     if (!info.contains(field)) throw DataError(where + ": missing field '" + field + "'");
@@ -139,18 +140,18 @@ SafetensorsEntry parse_tensor(const std::string& name, const nlohmann::json& inf
   SafetensorsEntry entry;
   entry.name = name;
   const auto& dtype = info["dtype"];
-  if (!dtype.is_string()) throw DataError(where + ": field 'dtype' must be a string, got " + dtype.dump());
+  if (!dtype.is_string()) throw DataError(where + ": field 'dtype' must be a string, got " + describe_json(dtype));
   entry.dtype = dtype.get<std::string>();
   if (!safetensors_dtype_bits(entry.dtype)) throw DataError(where + ": unknown dtype " + in_quotes(entry.dtype));
 
   const auto& shape = info["shape"];
-  if (!shape.is_array()) throw DataError(where + ": field 'shape' must be an array, got " + shape.dump());
+  if (!shape.is_array()) throw DataError(where + ": field 'shape' must be an array, got " + describe_json(shape));
   for (size_t i = 0; i < shape.size(); ++i)
     entry.shape.push_back(require_uint(shape[i], where + ": shape[" + std::to_string(i) + "]"));
 
   const auto& offsets = info["data_offsets"];
   if (!offsets.is_array() || offsets.size() != 2)
-    throw DataError(where + ": field 'data_offsets' must be [begin, end], got " + offsets.dump());
+    throw DataError(where + ": field 'data_offsets' must be [begin, end], got " + describe_json(offsets));
   begin = require_uint(offsets[0], where + ": data_offsets[0]");
   end = require_uint(offsets[1], where + ": data_offsets[1]");
   return entry;
@@ -256,11 +257,11 @@ SafetensorsFile decode_safetensors(std::string_view bytes, const std::string& so
   if (const size_t bad = find_invalid_utf8(text); bad != std::string_view::npos)
     throw DataError(source + ": safetensors header is not valid UTF-8 (byte " + std::to_string(bad) + ")");
   if (text.starts_with("\xEF\xBB\xBF"))  // nlohmann would skip a BOM; serde rejects it
-    throw DataError(source + ": safetensors header is not valid JSON: starts with a byte-order mark");
+    throw DataError(source + ": safetensors header: invalid JSON: starts with a byte-order mark");
   // nlohmann ends the input at a NUL byte and ignores what follows (NUL
   // padding, or anything after it); JSON allows no raw NUL anywhere.
   if (const size_t nul = text.find('\0'); nul != std::string_view::npos)
-    throw DataError(source + ": safetensors header is not valid JSON: NUL byte at header offset " +
+    throw DataError(source + ": safetensors header: invalid JSON: NUL byte at header offset " +
                     std::to_string(nul));
 
   const nlohmann::json header = parse_header_json(text, source);
@@ -278,11 +279,11 @@ SafetensorsFile decode_safetensors(std::string_view bytes, const std::string& so
     if (key == kMetadataKey) {
       if (value.is_null()) continue;
       if (!value.is_object())
-        throw DataError(source + ": field '__metadata__' must be an object of strings, got " + value.dump());
+        throw DataError(source + ": field '__metadata__' must be an object of strings, got " + describe_json(value));
       for (const auto& [mkey, mvalue] : value.items()) {
         if (!mvalue.is_string())
           throw DataError(source + ": field '__metadata__'." + in_quotes(mkey) + " must be a string, got " +
-                          mvalue.dump());
+                          describe_json(mvalue));
         file.metadata[mkey] = mvalue.get<std::string>();
       }
       continue;

@@ -8,7 +8,9 @@
 // every check of the reference Rust implementation (header < 100,000,000
 // bytes, UTF-8, JSON, known dtypes, offsets contiguous from 0, size = shape x
 // dtype size with overflow checks, no trailing bytes) plus one of its own:
-// duplicate keys, which serde silently collapses, are rejected. Each error is
+// duplicate keys, which serde silently collapses, are rejected, and so is JSON
+// nested deeper than 64 levels (parse_json), which the reference accepts up to
+// serde's 128 but which no header needs (it has 3). Each error is
 // a DataError naming the file and the tensor or field. The encoder orders
 // tensors by decreasing element size (stable, like the reference writer) so
 // every tensor's data is aligned to its element size for zero-copy readers.

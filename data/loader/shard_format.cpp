@@ -7,6 +7,7 @@
 
 #include "data/common/error.h"
 #include "data/common/file_io.h"
+#include "data/common/json_read.h"
 
 namespace grain::data {
 
@@ -63,12 +64,7 @@ ShardIndex ShardIndex::load(const std::filesystem::path& dir) {
 namespace {
 ShardIndex load_checked(const std::filesystem::path& dir) {
   const std::string name = (dir / "index.json").string();
-  json j;
-  try {
-    j = json::parse(read_text_file(dir / "index.json"));
-  } catch (const json::exception& e) {
-    throw DataError(name + ": invalid JSON: " + e.what());
-  }
+  const json j = parse_json(read_text_file(dir / "index.json"), name);
   auto need = [&](const json& obj, const char* key, const std::string& where) -> const json& {
     if (!obj.is_object() || !obj.contains(key)) throw DataError(name + ": " + where + "missing field \"" + key + "\"");
     return obj[key];

@@ -16,6 +16,7 @@
 
 #include "data/common/error.h"
 #include "data/common/file_io.h"
+#include "data/common/json_read.h"
 #include "data/video/jpeg.h"
 
 namespace grain::data {
@@ -76,7 +77,7 @@ std::optional<std::pair<ShardFile, std::vector<ShardVideo>>> finished_shard(cons
   const fs::path bin = dir / shard_file_name(shard);
   if (!fs::exists(part) || !fs::exists(bin)) return std::nullopt;
   try {
-    const json j = json::parse(read_text_file(part));
+    const json j = parse_json(read_text_file(part), part.string());
     ShardFile f{j.at("file").get<std::string>(), j.at("bytes").get<uint64_t>()};
     if (f.file != shard_file_name(shard) || fs::file_size(bin) != f.bytes) return std::nullopt;
     std::vector<ShardVideo> videos;
@@ -251,15 +252,10 @@ PackResult pack_split(const ClipSource& source, const std::vector<std::string>& 
   const json params = params_json(options, source.size());
   const fs::path params_file = out_dir / "pack.json";
   if (fs::exists(params_file)) {
-    json old;
-    try {
-      old = json::parse(read_text_file(params_file));
-    } catch (const json::exception& e) {
-      throw DataError(params_file.string() + ": invalid JSON: " + e.what());
-    }
+    const json old = parse_json(read_text_file(params_file), params_file.string());
     if (old != params)
-      throw DataError(params_file.string() + ": this folder was packed with other parameters (" + old.dump() +
-                      " vs " + params.dump() + "); use a new folder");
+      throw DataError(params_file.string() + ": this folder was packed with other parameters (" +
+                      describe_json(old, 400) + " vs " + describe_json(params, 400) + "); use a new folder");
   } else {
     write_file_atomic(params_file, params.dump(1) + "\n");
   }

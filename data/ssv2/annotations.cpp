@@ -12,6 +12,7 @@
 
 #include "data/common/error.h"
 #include "data/common/file_io.h"
+#include "data/common/json_read.h"
 #include "data/common/log.h"
 #include "data/ssv2/template_text.h"
 
@@ -21,14 +22,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kSplits[] = {"train", "validation", "test"};
-
-json parse_json(const std::string& text, const std::string& name) {
-  try {
-    return json::parse(text);
-  } catch (const json::exception& e) {  // parse_error, and out_of_range for huge numbers
-    throw DataError(name + ": invalid JSON: " + e.what());
-  }
-}
 
 std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
 

@@ -8,6 +8,7 @@
 
 #include "data/common/error.h"
 #include "data/common/file_io.h"
+#include "data/common/json_read.h"
 
 namespace grain::data {
 namespace {
@@ -116,12 +117,7 @@ Vocabulary Vocabulary::parse(const std::string& text, const std::string& name) {
 }
 
 Vocabulary Vocabulary::parse_checked(const std::string& text, const std::string& name) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw DataError(name + ": invalid JSON: " + e.what());
-  }
+  const nlohmann::json j = parse_json(text, name);
   if (!j.is_object() || !j.contains("format") || j["format"] != "grain-vocabulary")
     throw DataError(name + ": field \"format\" must be \"grain-vocabulary\"");
   if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<int>() != 1)

@@ -159,3 +159,35 @@ TEST_CASE("data/annotations: layout detects the release video folder and finds o
   CHECK(layout.video_path("7").filename() == "7.webm");  // absent: the default name, which fails to open later
   CHECK(layout.frames_path("7") == dir.path() / "frames" / "7");
 }
+
+// Each annotation file with a value nested 100,000 deep (200 KB) is an error
+// naming the file and the limit, before any message could print the value.
+TEST_CASE("data/annotations: values nested 100,000 deep are errors naming the file", "[data][ssv2]") {
+  const std::string bomb = std::string(100'000, '[') + "\"x\"" + std::string(100'000, ']');
+  auto t = base();
+  t.labels = R"({"Dropping something": )" + bomb + "}";
+  CHECK_THAT(error_of(t), Catch::Contains("labels.json: invalid JSON: arrays/objects nested deeper than 64 levels"));
+  t = base();
+  t.groups = R"({"moving": )" + bomb + "}";
+  CHECK_THAT(error_of(t), Catch::Contains("groups.json: invalid JSON: arrays/objects nested deeper than 64 levels"));
+  const std::string entry_with_bomb[] = {
+      R"({"id": )" + bomb + R"(, "label": "a", "template": "Dropping [something]", "placeholders": ["a"]})",
+      R"({"id": "5", "label": )" + bomb + R"(, "template": "Dropping [something]", "placeholders": ["a"]})",
+      R"({"id": "5", "label": "a", "template": )" + bomb + R"(, "placeholders": ["a"]})",
+      R"({"id": "5", "label": "a", "template": "Dropping [something]", "placeholders": )" + bomb + "}",
+  };
+  for (const std::string& entry : entry_with_bomb) {
+    t = base();
+    t.train = "[" + entry + "]";
+    CHECK_THAT(error_of(t), Catch::Contains("train.json: invalid JSON: arrays/objects nested deeper than 64 levels"));
+  }
+  // Up to the limit is accepted: the list and an entry are 2 levels, and an
+  // unknown field (ignored) adds the rest.
+  t = base();
+  t.train = R"([{"id": "5", "label": "a", "template": "Dropping [something]", "placeholders": ["a"], "extra": )" +
+            std::string(62, '[') + std::string(62, ']') + "}]";
+  CHECK(error_of(t) == "no error");
+  t.train = R"([{"id": "5", "label": "a", "template": "Dropping [something]", "placeholders": ["a"], "extra": )" +
+            std::string(63, '[') + std::string(63, ']') + "}]";
+  CHECK_THAT(error_of(t), Catch::Contains("nested deeper than 64 levels"));
+}

@@ -80,6 +80,17 @@ TEST_CASE("data/shards: raw shards reproduce decode_video exactly, resume skips 
   other.videos_per_shard = 2;
   CHECK_THROWS_WITH(pack_split(*p.source, ids_of(p.videos), dir / "packed", other),
                     Catch::Contains("pack.json"));
+  // A part file nested 100,000 deep is an unreadable part: the shard is rebuilt.
+  const std::string bomb = std::string(100'000, '[') + std::string(100'000, ']');
+  write_file_atomic(dir / "packed" / shard_part_name(1), bomb);
+  const PackResult rebuilt = pack_split(*p.source, ids_of(p.videos), dir / "packed", o);
+  CHECK(rebuilt.shards_written == 1);
+  CHECK(read_text_file(dir / "packed" / "index.json") == index_before);
+  // A pack.json nested 100,000 deep is an error naming it, not a stack
+  // overflow when the refusal message prints it.
+  write_file_atomic(dir / "packed" / "pack.json", bomb);
+  CHECK_THROWS_WITH(pack_split(*p.source, ids_of(p.videos), dir / "packed", o),
+                    Catch::Contains("pack.json: invalid JSON: arrays/objects nested deeper than 64 levels"));
   // The loader's size must match the packed size.
   CHECK_THROWS_WITH(make_shard_source(reader, ids_of(p.videos), 12, 16, 16), Catch::Contains("index.json"));
 }
@@ -119,4 +130,10 @@ TEST_CASE("data/shards: a bad video is recorded, damaged shards are errors", "[d
   // Broken index.
   write_file_atomic(dir / "packed" / "index.json", "{\"format\": \"grain-shards\"");
   CHECK_THROWS_WITH(ShardReader(dir / "packed"), Catch::Contains("index.json: invalid JSON"));
+  // An index nested 100,000 deep (200 KB).
+  write_file_atomic(dir / "packed" / "index.json",
+                    R"({"format": "grain-shards", "shards": )" + std::string(100'000, '[') +
+                        std::string(100'000, ']') + "}");
+  CHECK_THROWS_WITH(ShardReader(dir / "packed"),
+                    Catch::Contains("index.json: invalid JSON: arrays/objects nested deeper than 64 levels"));
 }

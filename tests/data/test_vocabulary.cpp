@@ -57,6 +57,10 @@ TEST_CASE("data/vocabulary: malformed files name the file and field", "[data][vo
   CHECK_THROWS_WITH(Vocabulary::parse(R"({"format": "x"})", "v.json"), Catch::Contains("\"format\""));
   CHECK_THROWS_WITH(Vocabulary::parse(R"({"format": 5})", "v.json"), Catch::Contains("\"format\""));
   CHECK_THROWS_WITH(Vocabulary::parse("[1e999999]", "v.json"), Catch::Contains("v.json"));
+  CHECK_THROWS_WITH(Vocabulary::parse(R"({"format": "grain-vocabulary", "version": 1, "min_count": 1, "tokens": )" +
+                                          std::string(100'000, '[') + std::string(100'000, ']') + "}",
+                                      "v.json"),
+                    Catch::Contains("v.json: invalid JSON: arrays/objects nested deeper than 64 levels"));
   CHECK_THROWS_WITH(
       Vocabulary::parse(R"({"format": "grain-vocabulary", "version": 1, "min_count": 1, "tokens": ["<pad>"]})", "v.json"),
       Catch::Contains("4 special tokens"));

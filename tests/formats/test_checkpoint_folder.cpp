@@ -113,7 +113,18 @@ TEST_CASE("checkpoint: a damaged latest checkpoint falls back to the previous on
     const std::string manifest = slurp(damaged / "manifest.json");
     spit(damaged / "manifest.json", manifest.substr(0, 20));
     expect_a = "manifest.json";
-    expect_b = "not valid JSON";
+    expect_b = "invalid JSON";
+  }
+  SECTION("manifest entry nested 100,000 deep (200 KB)") {
+    auto manifest = nlohmann::json::parse(slurp(damaged / "manifest.json"));
+    manifest["files"]["state.json"] = "@";  // replaced by the deep value as text (dump() would recurse per level)
+    std::string text = manifest.dump();
+    const size_t at = text.find("\"@\"");
+    REQUIRE(at != std::string::npos);
+    text.replace(at, 3, std::string(100'000, '[') + std::string(100'000, ']'));
+    spit(damaged / "manifest.json", text);
+    expect_a = "manifest.json";
+    expect_b = "invalid JSON: arrays/objects nested deeper than 64 levels";
   }
   SECTION("manifest lists a path outside the folder") {
     auto manifest = nlohmann::json::parse(slurp(damaged / "manifest.json"));

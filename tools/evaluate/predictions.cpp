@@ -7,18 +7,20 @@
 #include <sstream>
 
 #include "data/common/error.h"
+#include "data/common/json_read.h"
 
 namespace grain::tools {
 namespace {
 
 using data::DataError;
+using data::describe_json;
 using nlohmann::json;
 
 std::string dq(const std::string& s) { return "\"" + s + "\""; }
 
 int parse_class(const json& v, const std::string& where, const char* field, int num_classes) {
   if (!v.is_number_integer())
-    throw DataError(where + ": \"" + field + "\" must be an integer class index, got " + v.dump());
+    throw DataError(where + ": \"" + field + "\" must be an integer class index, got " + describe_json(v));
   const long long c = v.get<long long>();
   if (c < 0 || c >= num_classes)
     throw DataError(where + ": unknown class " + std::to_string(c) + " in \"" + field + "\" (the dataset has " +
@@ -39,12 +41,7 @@ Predictions parse_predictions(const std::string& text, const std::string& name, 
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     const std::string where = name + ":" + std::to_string(line_no);
-    json j;
-    try {
-      j = json::parse(line);
-    } catch (const json::parse_error& e) {
-      throw DataError(where + ": invalid JSON: " + e.what());
-    }
+    const json j = data::parse_json(line, where);  // depth-bounded: no value below can overflow the stack
     if (!j.is_object()) throw DataError(where + ": expected a JSON object {\"id\": ..., \"caption\": ..., \"class\": ...}");
     Prediction p;
     p.line = line_no;
@@ -52,7 +49,7 @@ Predictions parse_predictions(const std::string& text, const std::string& name, 
     const json& id = j.at("id");
     if (id.is_string()) p.id = id.get<std::string>();
     else if (id.is_number_integer()) p.id = std::to_string(id.get<long long>());  // SSv2 ids are numbers written as strings
-    else throw DataError(where + ": \"id\" must be a string, got " + id.dump());
+    else throw DataError(where + ": \"id\" must be a string, got " + describe_json(id));
     if (auto [it, fresh] = first_line.emplace(p.id, line_no); !fresh)
       throw DataError(where + ": duplicate id " + dq(p.id) + " (first on line " + std::to_string(it->second) + ")");
     if (j.contains("caption")) {

@@ -5,7 +5,9 @@
 // (a classification-only or caption-only model).
 // Design: everything is validated while reading, and every error names the
 // file and the line ("preds.jsonl:17: duplicate id \"78687\" (first on line 3)"),
-// so a bad file fails before any number is printed.
+// so a bad file fails before any number is printed. Lines are parsed with
+// data/common's parse_json (nesting at most 64 levels) and wrong values are
+// shown with describe_json, so no line, however nested, can crash the reader.
 #pragma once
 
 #include <filesystem>
