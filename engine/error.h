@@ -1,22 +1,21 @@
-// defines: grain::Error, GRAIN_CHECK, GRAIN_THROW
+// defines: GRAIN_CHECK, GRAIN_THROW, grain::throw_error (and, from kernels/error.h, grain::Error)
 //
 // Error policy: every failure is an exception whose message starts with the
 // file:line that raised it and then names the op, the file, the config key or
 // the shapes at fault ("conv3d: input must be 5-D (N,T,H,W,C), got [2,3,8,8]").
+// The engine throws grain::Error, the one exception family it shares with
+// data/ (kernels/error.h); these macros stream the message.
 // Nothing calls exit(); destructors log instead of throwing.
 #pragma once
 
 #include <sstream>
-#include <stdexcept>
 #include <string>
+
+#include "kernels/error.h"  // defines: grain::Error, grain::SourceSite
 
 namespace grain {
 
-class Error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
+/// Throws Error(message) with the site (file, line).
 [[noreturn]] void throw_error(const char* file, int line, const std::string& message);
 
 }  // namespace grain

@@ -1,7 +1,6 @@
 // Template helpers and the registry of dataset kinds.
 #include "dataset_kind.h"
 
-#include <algorithm>
 #include <stdexcept>
 
 #include "kitchen_set.h"
@@ -40,12 +39,6 @@ std::string fill_template(const std::string& t, const std::vector<std::string>& 
   for (char& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
-}
-
-void sort_classes(std::vector<ClassInfo>& classes) {
-  std::stable_sort(classes.begin(), classes.end(), [](const ClassInfo& a, const ClassInfo& b) {
-    return category_name(a.template_text) < category_name(b.template_text);
-  });
 }
 
 std::vector<std::string> dataset_kind_names() { return {"synth-ss", "synth-kitchen"}; }

@@ -64,7 +64,5 @@ std::string category_name(const std::string& template_text);
 std::string fill_template(const std::string& template_text, const std::vector<std::string>& placeholders);
 /// Number of [something] placeholders in a template.
 int count_placeholders(const std::string& template_text);
-/// Sorts classes by category name (the SSv2 class-index order).
-void sort_classes(std::vector<ClassInfo>& classes);
 
 }  // namespace grain::data::synth

@@ -12,8 +12,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
+#include <string>
+#include <vector>
 
+#include "class_table.h"
 #include "kitchen_objects.h"
 #include "scene_kit.h"
 
@@ -23,27 +25,39 @@ namespace {
 enum class Mode { kUse, kPretend, kFail, kOther };
 
 struct KitchenClass {
-  const char* template_text;
-  const char* group;
+  std::string template_text;
+  std::string group;
   Utensil utensil;
   Mode mode;
 };
 
-const KitchenClass kClasses[] = {
-    {"Using a fork to pick [something] up", "Doing things with a fork", Utensil::kFork, Mode::kUse},
-    {"Pretending to use a fork to pick [something] up", "Doing things with a fork", Utensil::kFork, Mode::kPretend},
-    {"Trying but failing to pick [something] up with a fork", "Doing things with a fork", Utensil::kFork, Mode::kFail},
-    {"Using a spoon to pick [something] up", "Doing things with a spoon", Utensil::kSpoon, Mode::kUse},
-    {"Pretending to use a spoon to pick [something] up", "Doing things with a spoon", Utensil::kSpoon, Mode::kPretend},
-    {"Trying but failing to pick [something] up with a spoon", "Doing things with a spoon", Utensil::kSpoon, Mode::kFail},
-    {"Using tongs to pick [something] up", "Doing things with tongs", Utensil::kTongs, Mode::kUse},
-    {"Pretending to use tongs to pick [something] up", "Doing things with tongs", Utensil::kTongs, Mode::kPretend},
-    {"Trying but failing to pick [something] up with tongs", "Doing things with tongs", Utensil::kTongs, Mode::kFail},
-    {"Using a knife to cut [something]", "Doing things with a knife", Utensil::kKnife, Mode::kUse},
-    {"Pretending to use a knife to cut [something]", "Doing things with a knife", Utensil::kKnife, Mode::kPretend},
-    {"Trying but failing to cut [something] with a knife", "Doing things with a knife", Utensil::kKnife, Mode::kFail},
-    {"Doing other things", "Doing other things", Utensil::kFork, Mode::kOther},
+// How the templates name a utensil and what it is for.
+struct UtensilWords {
+  Utensil utensil;
+  const char* tool;    // "a fork"
+  const char* action;  // "pick [something] up"
 };
+
+const UtensilWords kUtensilWords[] = {
+    {Utensil::kFork, "a fork", "pick [something] up"},
+    {Utensil::kSpoon, "a spoon", "pick [something] up"},
+    {Utensil::kTongs, "tongs", "pick [something] up"},
+    {Utensil::kKnife, "a knife", "cut [something]"},
+};
+
+// Using / pretending to use / trying but failing with each utensil, one group per utensil,
+// plus "Doing other things" (whose utensil is drawn per video).
+std::vector<KitchenClass> kitchen_classes() {
+  std::vector<KitchenClass> classes;
+  for (const UtensilWords& u : kUtensilWords) {
+    const std::string tool = u.tool, action = u.action, group = "Doing things with " + tool;
+    classes.push_back({"Using " + tool + " to " + action, group, u.utensil, Mode::kUse});
+    classes.push_back({"Pretending to use " + tool + " to " + action, group, u.utensil, Mode::kPretend});
+    classes.push_back({"Trying but failing to " + action + " with " + tool, group, u.utensil, Mode::kFail});
+  }
+  classes.push_back({"Doing other things", "Doing other things", Utensil::kFork, Mode::kOther});
+  return classes;
+}
 
 struct Plan {
   Utensil utensil;
@@ -84,7 +98,7 @@ class KitchenScript {
   void run() {
     const Stage& st = k_.stage();
     // The food in the middle, the utensil lying to one side, the negative item anywhere else.
-    food_pos_ = place(rf_, w_ * 0.38f, w_ * 0.62f, st.horizon + 0.3f * h_);
+    food_pos_ = k_.place(rf_, {.x_min = w_ * 0.38f, .x_max = w_ * 0.62f, .y_min = st.horizon + 0.3f * h_});
     food_ = k_.add_item(food_paint(p_.food, rng_), 1.1f, rf_, food_pos_, kBaseZ);
     side_ = rng_.sign();  // the utensil lies on this side of the food
     const float len = (p_.utensil == Utensil::kTongs ? 1.7f : 1.0f) * 1.8f * u2p_;
@@ -101,10 +115,6 @@ class KitchenScript {
   }
 
  private:
-  Vec2 place(float r, float x0 = -1e9f, float x1 = 1e9f, float y0 = -1e9f, float y1 = 1e9f) {
-    return place_on_table(rng_, k_.stage(), r, k_.taken(), 3.0f, x0, x1, y0, y1);
-  }
-
   void add_utensil(Vec2 pos) {
     Rng look(rng_.next_u64());
     const Paint paint = utensil_paint(p_.utensil, look);
@@ -123,14 +133,14 @@ class KitchenScript {
     if (p_.negative_is_utensil) {
       const Utensil u = p_.negative_utensil;
       const float r = (u == Utensil::kTongs ? 3.4f : 1.8f) * u2p_ * 0.5f;
-      Vec2 pos = place(r);
+      Vec2 pos = k_.place(r);
       const float a = rng_.uniform(-0.4f, 0.4f) + (rng_.chance(0.5f) ? kPi : 0.0f);
       if (u == Utensil::kTongs) pos = pos - rotate({1.7f * u2p_, 0.0f}, a);
       const int i = k_.add_item(utensil_paint(u, look), utensil_extent(u), u2p_, pos, kBaseZ - 1.0f, a - 0.08f);
       if (u == Utensil::kTongs) k_.add_item_like(i, pos, kBaseZ - 1.0f, a + 0.08f);
       negative_ = i;
     } else {
-      negative_ = k_.add_item(food_paint(p_.negative_food, look), 1.1f, rf_, place(rf_), kBaseZ - 1.0f);
+      negative_ = k_.add_item(food_paint(p_.negative_food, look), 1.1f, rf_, k_.place(rf_), kBaseZ - 1.0f);
     }
   }
 
@@ -251,7 +261,7 @@ class KitchenScript {
       }
       case 1: {  // pick the negative item up and put it somewhere else
         const Vec2 p0 = ch_.item_pos(negative_, 0);
-        const Vec2 to = place(rf_);
+        const Vec2 to = k_.place(rf_);
         ch_.reach(k_.at(0.0f), k_.at(0.25f), ch_.grasp_point(negative_, p0));
         ch_.grip(k_.at(0.25f), k_.at(0.32f), 1.0f);
         ch_.attach(k_.at(0.32f), negative_);
@@ -301,29 +311,17 @@ class KitchenScript {
 
 class KitchenSet final : public DatasetKind {
  public:
-  KitchenSet() {
-    for (const KitchenClass& c : kClasses) classes_.push_back({c.template_text, c.group});
-    sort_classes(classes_);
-    for (const ClassInfo& ci : classes_)
-      for (const KitchenClass& c : kClasses)
-        if (ci.template_text == c.template_text) defs_.push_back(&c);
-  }
   std::string name() const override { return "synth-kitchen"; }
-  const std::vector<ClassInfo>& classes() const override { return classes_; }
+  const std::vector<ClassInfo>& classes() const override { return table_.classes(); }
   SplitSizes default_splits() const override { return {390, 0, 0}; }
 
   VideoLabel label(uint64_t seed, uint64_t index, int cls) const override {
-    const Plan p = make_plan(seed, index, def(cls));
-    VideoLabel l;
-    l.class_index = cls;
-    l.template_text = classes_[static_cast<size_t>(cls)].template_text;
-    if (count_placeholders(l.template_text) == 1) l.placeholders.push_back(food_phrase(p.food));
-    l.caption = fill_template(l.template_text, l.placeholders);
-    return l;
+    const Plan p = make_plan(seed, index, table_.def(cls));
+    return table_.label(cls, {food_phrase(p.food)});
   }
 
   Scene scene(uint64_t seed, uint64_t index, int cls, int width, int height) const override {
-    const Plan p = make_plan(seed, index, def(cls));
+    const Plan p = make_plan(seed, index, table_.def(cls));
     Rng rng(stream_seed(seed, index, 2));
     SceneKit kit(rng, width, height);
     KitchenScript(kit, p).run();
@@ -331,13 +329,7 @@ class KitchenSet final : public DatasetKind {
   }
 
  private:
-  const KitchenClass& def(int cls) const {
-    if (cls < 0 || cls >= static_cast<int>(defs_.size()))
-      throw std::out_of_range("synth-kitchen: class index " + std::to_string(cls) + " out of range");
-    return *defs_[static_cast<size_t>(cls)];
-  }
-  std::vector<ClassInfo> classes_;
-  std::vector<const KitchenClass*> defs_;
+  ClassTable<KitchenClass> table_{"synth-kitchen", kitchen_classes()};
 };
 
 }  // namespace

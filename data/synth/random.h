@@ -2,8 +2,9 @@
 //
 // Design decision: std::mt19937 is portable but the std:: distributions are
 // not (libstdc++ and libc++ map bits to values differently), and the datasets
-// must be byte-identical on any machine. So every draw here is built from a
-// SplitMix64 stream with explicit bit-to-float mappings, and every video gets
+// must be byte-identical on any machine. So every draw here is built from the
+// project's SplitMix64 (kernels/counter_rng.h) with explicit bit-to-float
+// mappings and its unbiased bounded integers, and every video gets
 // its own stream derived from (global seed, video index, purpose): a video's
 // content never depends on how many draws another video made, which is what
 // makes generation splittable across threads and resumable.
@@ -14,38 +15,34 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/counter_rng.h"  // defines: SplitMix64, splitmix64_finalize
+
 namespace grain::data::synth {
 
-/// SplitMix64 finaliser: a bijective 64-bit mix, used both as the generator
-/// step and to hash (seed, index, purpose) tuples into stream seeds.
-constexpr uint64_t mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
+/// Odd multiplier spreading purpose codes over the 64-bit range before mixing.
+inline constexpr uint64_t kPurposeStride = 0x632be59bd9b4e019ULL;
 
 /// Seed of the stream for one (seed, index, purpose); distinct purposes give
 /// independent streams for the same video (e.g. labels vs. pixel noise).
 constexpr uint64_t stream_seed(uint64_t seed, uint64_t index, uint64_t purpose) {
-  return mix64(mix64(mix64(seed ^ 0x9e3779b97f4a7c15ULL) + index) + purpose * 0x632be59bd9b4e019ULL);
+  using kernels::splitmix64_finalize;
+  return splitmix64_finalize(splitmix64_finalize(splitmix64_finalize(seed ^ kernels::kSplitMix64Gamma) + index) +
+                             purpose * kPurposeStride);
 }
 
-/// A SplitMix64 generator with machine-independent mappings to ints and floats.
+/// A SplitMix64 stream with machine-independent mappings to ints and floats.
 class Rng {
  public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
+  explicit Rng(uint64_t seed) : stream_(seed) {}
 
   /// Next 64 random bits.
-  uint64_t next_u64() {
-    state_ += 0x9e3779b97f4a7c15ULL;
-    return mix64(state_);
-  }
+  uint64_t next_u64() { return stream_.next(); }
   /// Uniform float in [0, 1) from the top 24 bits (exact in float).
   float uniform() { return static_cast<float>(next_u64() >> 40) * (1.0f / 16777216.0f); }
   /// Uniform float in [lo, hi).
   float uniform(float lo, float hi) { return lo + (hi - lo) * uniform(); }
-  /// Uniform integer in [0, n), n > 0 (multiply-shift: no modulo bias worth noting at n << 2^32).
-  int below(int n) { return static_cast<int>(((next_u64() >> 32) * static_cast<uint64_t>(n)) >> 32); }
+  /// Uniform integer in [0, n), n > 0 (unbiased: SplitMix64::below).
+  int below(int n) { return static_cast<int>(stream_.below(static_cast<uint64_t>(n))); }
   /// Uniform integer in [lo, hi] inclusive.
   int between(int lo, int hi) { return lo + below(hi - lo + 1); }
   /// True with probability p.
@@ -62,7 +59,7 @@ class Rng {
   }
 
  private:
-  uint64_t state_;
+  kernels::SplitMix64 stream_;
 };
 
 }  // namespace grain::data::synth

@@ -26,6 +26,11 @@ class SceneKit {
   Choreography& ch() { return ch_; }
   std::vector<Disc>& taken() { return taken_; }
 
+  /// A free spot on the table for an object of radius r within `bounds` (see place_on_table).
+  Vec2 place(float r, const Bounds& bounds = {}) { return place_on_table(rng_, stage_, r, taken_, bounds); }
+  /// Marks a disc as taken, e.g. where an object will land.
+  void reserve(Vec2 centre, float r) { taken_.push_back({centre, r}); }
+
   /// Moves the arm's origin (before any hand action is added).
   void set_shoulder(Vec2 shoulder);
   /// Palm radius of the hand, in pixels.

@@ -145,12 +145,17 @@ bool on_table(const Stage& st, Vec2 p, float r) {
   return st.edge_side > 0 ? p.x + r < st.table_end - 1.0f : p.x - r > st.table_end + 1.0f;
 }
 
-Vec2 place_on_table(Rng& rng, const Stage& st, float r, const std::vector<Disc>& taken, float gap, float x0, float x1,
-                    float y0, float y1) {
+Vec2 place_on_table(Rng& rng, const Stage& st, float r, const std::vector<Disc>& taken, const Bounds& bounds,
+                    float gap) {
   const float w = static_cast<float>(st.width), h = static_cast<float>(st.height);
-  const float lx = std::max({x0, r + 2.0f, st.edge_side < 0 ? st.table_end + r + 1.0f : 0.0f});
-  const float hx = std::min({x1, w - r - 2.0f, st.edge_side > 0 ? st.table_end - r - 1.0f : w});
-  const float ly = std::max(y0, st.horizon + 0.4f * r), hy = std::min(y1, h - r - 2.0f);
+  // The table's own limits for a disc of radius r, then the caller's.
+  float lx = std::max(r + 2.0f, st.edge_side < 0 ? st.table_end + r + 1.0f : 0.0f);
+  float hx = std::min(w - r - 2.0f, st.edge_side > 0 ? st.table_end - r - 1.0f : w);
+  float ly = st.horizon + 0.4f * r, hy = h - r - 2.0f;
+  if (bounds.x_min) lx = std::max(lx, *bounds.x_min);
+  if (bounds.x_max) hx = std::min(hx, *bounds.x_max);
+  if (bounds.y_min) ly = std::max(ly, *bounds.y_min);
+  if (bounds.y_max) hy = std::min(hy, *bounds.y_max);
   Vec2 p;
   for (int tries = 0; tries < 64; ++tries) {
     p = {rng.uniform(lx, std::max(lx, hx)), rng.uniform(ly, std::max(ly, hy))};

@@ -7,6 +7,7 @@
 // every category gets the same nuisance distribution.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "random.h"
@@ -51,10 +52,16 @@ struct Disc {
 };
 /// True when p lies on the table with its radius r inside the frame and the table.
 bool on_table(const Stage& stage, Vec2 p, float r);
-/// A random point on the table for an object of radius r, at least `gap` away from every
-/// disc in taken (rejection sampling with a fixed number of tries; the last try is kept if
-/// none fits). The optional box [x0,x1]x[y0,y1] restricts the search further.
-Vec2 place_on_table(Rng& rng, const Stage& stage, float r, const std::vector<Disc>& taken, float gap = 3.0f,
-                    float x0 = -1e9f, float x1 = 1e9f, float y0 = -1e9f, float y1 = 1e9f);
+/// Limits on where an object's centre may go, in world pixels; an absent bound leaves the table's own.
+struct Bounds {
+  std::optional<float> x_min, x_max, y_min, y_max;
+};
+/// Default clearance between placed objects, in pixels.
+inline constexpr float kPlacementGap = 3.0f;
+/// A random point on the table for an object of radius r, within `bounds`, at least `gap` away
+/// from every disc in taken (rejection sampling with a fixed number of tries; the last try is
+/// kept if none fits).
+Vec2 place_on_table(Rng& rng, const Stage& stage, float r, const std::vector<Disc>& taken, const Bounds& bounds = {},
+                    float gap = kPlacementGap);
 
 }  // namespace grain::data::synth

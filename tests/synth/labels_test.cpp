@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "data/common/error.h"
 #include "data/synth/dataset_kind.h"
 #include "data/synth/label_files.h"
 #include "data/synth/object_spec.h"
@@ -151,6 +152,21 @@ TEST_CASE("synth: labels depend only on (seed, index, class)", "[synth]") {
   CHECK(differ > 50);  // another seed, other videos
   CHECK(synth::labels_json(*kind) == synth::labels_json(*kind));
   CHECK(synth::split_json(a, "train") == synth::split_json(b, "train"));
+}
+
+TEST_CASE("synth: a class index out of range is a DataError (a grain::Error) naming the kind", "[synth]") {
+  for (const std::string& name : synth::dataset_kind_names()) {
+    const auto kind = synth::make_dataset_kind(name);
+    const int n = static_cast<int>(kind->classes().size());
+    for (const int bad : {-1, n}) {
+      INFO(name << " class " << bad);
+      CHECK_THROWS_AS(kind->label(1, 0, bad), grain::data::DataError);
+      CHECK_THROWS_AS(kind->scene(1, 0, bad, 64, 48), grain::Error);
+      CHECK_THROWS_WITH(kind->label(1, 0, bad),
+                        Catch::StartsWith("data/synth/class_table.h:") &&
+                            Catch::Contains(name + ": class index " + std::to_string(bad) + " out of range"));
+    }
+  }
 }
 
 TEST_CASE("synth: labels.json and groups.json: every category in exactly one group", "[synth]") {
