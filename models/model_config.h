@@ -37,6 +37,7 @@ struct ModelConfig {
   int64_t decoder_layers = 2;
   int64_t embedding = 256;      // word embedding width
   int64_t caption_length = 14;  // tokens including the end token
+  double dropout = 0;           // on h before the heads, in training (0: off)
   int64_t num_classes = 0;      // set from the dataset (groups or categories)
   int64_t vocabulary = 0;       // set from the vocabulary; 0 = no decoder
 

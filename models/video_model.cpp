@@ -10,7 +10,7 @@
 namespace grain {
 
 VideoModel::VideoModel(ParameterStore& store, const ModelConfig& config)
-    : config_(config), encoder_(store, "encoder", config) {
+    : config_(config), encoder_(store, "encoder", config), dropout_("heads.dropout", config.dropout) {
   if (config.num_classes > 0)
     classifier_ = std::make_unique<Linear>(store, "classifier", encoder_.output_width(), config.num_classes);
   if (config.vocabulary > 0)
@@ -20,10 +20,11 @@ VideoModel::VideoModel(ParameterStore& store, const ModelConfig& config)
 ModelOutput VideoModel::forward(const Tensor& clip, const Tensor& caption_inputs, const ForwardContext& ctx) const {
   ModelOutput out;
   out.h = encoder_.forward(clip, ctx);
-  if (classifier_) out.class_logits = classifier_->forward(out.h);
+  const Tensor h = dropout_.p() > 0 ? dropout_.forward(out.h, ctx) : out.h;
+  if (classifier_) out.class_logits = classifier_->forward(h);
   if (caption_inputs.defined()) {
     GRAIN_CHECK(decoder_, "model: caption inputs given but the model has no decoder (vocabulary 0)");
-    out.caption_logits = decoder_->teacher_forcing(out.h, caption_inputs);
+    out.caption_logits = decoder_->teacher_forcing(h, caption_inputs);
   }
   return out;
 }

@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "layers/dropout.h"
 #include "layers/linear.h"
 #include "models/caption_decoder.h"
 #include "models/video_encoder.h"
@@ -14,7 +15,7 @@
 namespace grain {
 
 struct ModelOutput {
-  Tensor h;               // (N, 2 lstm_hidden) video encoding
+  Tensor h;               // (N, 2 lstm_hidden) video encoding (before the heads' dropout)
   Tensor class_logits;    // (N, classes), undefined without a classifier
   Tensor caption_logits;  // (N, L, V), undefined without decoder inputs
 };
@@ -49,6 +50,7 @@ class VideoModel {
  private:
   ModelConfig config_;
   VideoEncoder encoder_;
+  Dropout dropout_;  // on h before the heads (model.dropout; p = 0 is the identity)
   std::unique_ptr<Linear> classifier_;
   std::unique_ptr<CaptionDecoder> decoder_;
 };

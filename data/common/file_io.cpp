@@ -38,6 +38,13 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
   const std::filesystem::path tmp = path.string() + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw DataError(tmp.string() + ": cannot create: " + std::strerror(errno));
+  // A failure (a full disk, say) removes the temporary file: nothing half
+  // written is left beside the untouched original.
+  auto fail = [&](const std::string& what, int err) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw DataError(tmp.string() + ": " + what + ": " + std::strerror(err));
+  };
   size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
@@ -45,15 +52,22 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
       if (errno == EINTR) continue;
       const int err = errno;
       ::close(fd);
-      throw DataError(tmp.string() + ": write failed: " + std::strerror(err));
+      fail("write failed", err);
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0)
-    throw DataError(tmp.string() + ": fsync/close failed: " + std::strerror(errno));
+  if (::fsync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    fail("fsync failed", err);
+  }
+  if (::close(fd) != 0) fail("close failed", errno);
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) throw DataError(path.string() + ": rename from .tmp failed: " + ec.message());
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw DataError(path.string() + ": rename from .tmp failed: " + ec.message());
+  }
 }
 
 }  // namespace grain::data

@@ -211,15 +211,24 @@ fs::path write_checkpoint(const fs::path& run_dir, int64_t step, const Checkpoin
 
   nlohmann::ordered_json manifest = {{"format", kManifestFormat}, {"version", kManifestVersion}, {"step", step}};
   manifest["files"] = nlohmann::ordered_json::object();
-  for (const auto& [name, bytes] : files) {
-    write_file_synced(temp / name, bytes);
-    manifest["files"][name] = {{"size", bytes.size()}, {"sha256", sha256_hex(bytes)}};
-    stage("file written: " + name);
+  try {
+    for (const auto& [name, bytes] : files) {
+      write_file_synced(temp / name, bytes);
+      manifest["files"][name] = {{"size", bytes.size()}, {"sha256", sha256_hex(bytes)}};
+      stage("file written: " + name);
+    }
+    write_file_synced(temp / kCheckpointManifest, manifest.dump(2) + "\n");
+    stage("manifest written");
+    sync_folder(temp);
+    stage("temp folder synced");
+  } catch (const DataError&) {
+    // An I/O failure (a full disk): the half-written folder goes, so the
+    // disk space comes back and a later resume finds nothing to clean up.
+    // (A simulated crash from after_stage is not a DataError and leaves it,
+    // as a real crash would.)
+    fs::remove_all(temp, ec);
+    throw;
   }
-  write_file_synced(temp / kCheckpointManifest, manifest.dump(2) + "\n");
-  stage("manifest written");
-  sync_folder(temp);
-  stage("temp folder synced");
 
   if (fs::exists(final_dir, ec)) {
     replace_folder(temp, final_dir);
@@ -234,7 +243,12 @@ fs::path write_checkpoint(const fs::path& run_dir, int64_t step, const Checkpoin
 
   const fs::path latest = run_dir / kLatestPointer;
   const fs::path latest_temp = run_dir / (std::string(kLatestPointer) + ".tmp");
-  write_file_synced(latest_temp, checkpoint_name(step) + "\n");
+  try {
+    write_file_synced(latest_temp, checkpoint_name(step) + "\n");
+  } catch (const DataError&) {
+    fs::remove(latest_temp, ec);  // the previous `latest` stands
+    throw;
+  }
   stage("latest.tmp written");
   rename_or_throw(latest_temp, latest);
   stage("latest renamed");

@@ -23,6 +23,7 @@ struct TaskLabels {
   ClassView classes;     // what the classifier predicts
   CaptionView captions;  // what the decoder generates (kNone: no decoder)
   bool captioning() const { return captions != CaptionView::kNone; }
+  bool operator==(const TaskLabels&) const = default;
 };
 
 // The four source tasks, coarse to fine.

@@ -50,7 +50,7 @@ TEST_CASE("the graph is freed after backward", "[autograd]") {
   CHECK_THROWS_WITH(y.backward(), Contains("already freed"));
 }
 
-TEST_CASE("no-grad scope records nothing; detach cuts the graph", "[autograd]") {
+TEST_CASE("no-grad scope records nothing, and detach cuts the graph", "[autograd]") {
   Tensor x = leaf({1.0}, {1});
   {
     NoGradGuard guard;

@@ -5,7 +5,12 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/resource.h>
+
+#include <csignal>
+
 #include "data/common/error.h"
+#include "data/common/file_io.h"
 #include "data/formats/checkpoint_folder.h"
 #include "tests/formats/temp_folder.h"
 
@@ -292,4 +297,56 @@ TEST_CASE("checkpoint: keep-last-K pruning never deletes the newest valid one", 
     prune_checkpoints(run.path(), 0, {20});
     CHECK(steps() == std::vector<int64_t>{20, 50});
   }
+}
+
+namespace {
+
+// Files may grow to `bytes` at most while it lives: a write past that fails
+// with EFBIG, as a full disk fails with ENOSPC.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    ::getrlimit(RLIMIT_FSIZE, &saved_);
+    previous_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit = saved_;
+    limit.rlim_cur = bytes;
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+  }
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &saved_);
+    std::signal(SIGXFSZ, previous_handler_);
+  }
+
+ private:
+  rlimit saved_{};
+  void (*previous_handler_)(int) = nullptr;
+};
+
+bool has_leftovers(const fs::path& dir) {
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(".tmp", 0) == 0 || e.path().extension() == ".tmp") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("checkpoint: a write that fails (disk full) leaves no temporary folder, and the next one works",
+          "[formats][checkpoint]") {
+  TempFolder run("ckpt_disk_full");
+  write_checkpoint(run.path(), 1, files_for(1));
+  CheckpointFiles big = files_for(2);
+  big["model.safetensors"] = std::string(64 * 1024, 'x');
+  {
+    FileSizeLimit limit(16 * 1024);
+    CHECK_THROWS_AS(write_checkpoint(run.path(), 2, big), grain::data::DataError);
+    CHECK_THROWS_AS(grain::data::write_file_atomic(run.path() / "config.yaml", std::string(64 * 1024, 'y')),
+                    grain::data::DataError);
+  }
+  CHECK_FALSE(has_leftovers(run.path()));
+  CHECK_FALSE(fs::exists(run.path() / "config.yaml"));
+  CHECK(find_latest_valid(run.path()).checkpoint->step == 1);
+  write_checkpoint(run.path(), 2, big);  // space again: the same step writes without any cleanup
+  CHECK(find_latest_valid(run.path()).checkpoint->step == 2);
 }

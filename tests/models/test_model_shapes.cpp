@@ -136,3 +136,34 @@ TEST_CASE("MaxPool3d halves space and keeps time at the encoder's window, roundi
   }
   CHECK_THROWS_WITH(MaxPool3d({1, 0, 2}), Contains("MaxPool3d: window must be >= 1"));
 }
+
+TEST_CASE("teacher forcing: inputs shifted right after the start token, padding unscored", "[models]") {
+  // Two captions of L = 4 (start 1, end 2, pad 0): "7 8 end pad" and "9 end pad pad".
+  const TeacherForcingBatch b = teacher_forcing_batch({7, 8, 2, 0, 9, 2, 0, 0}, 2, 4, 1, 0, false, Device::cpu());
+  CHECK(b.inputs.shape() == Shape{2, 4});
+  CHECK(b.inputs.to_vector() == std::vector<double>{1, 7, 8, 2, 1, 9, 2, 0});
+  CHECK(b.targets.to_vector() == std::vector<double>{7, 8, 2, 0, 9, 2, 0, 0});
+  CHECK(b.mask.to_vector() == std::vector<double>{1, 1, 1, 0, 1, 1, 0, 0});
+  const TeacherForcingBatch scored = teacher_forcing_batch({7, 8, 2, 0}, 1, 4, 1, 0, true, Device::cpu());
+  CHECK(scored.mask.to_vector() == std::vector<double>{1, 1, 1, 1});
+  CHECK_THROWS_WITH(teacher_forcing_batch({7, 8, 2}, 1, 4, 1, 0, false, Device::cpu()), Contains("3 tokens"));
+}
+
+TEST_CASE("model.dropout acts on h before the heads in training only", "[models]") {
+  auto logits = [](double p, bool training) {
+    ModelConfig c = model_preset("tiny");
+    c.frames = 4;
+    c.num_classes = 5;
+    c.dropout = p;
+    ParameterStore store;
+    VideoModel model(store, c);
+    store.materialize();
+    model.reset_parameters(3);
+    NoGradGuard no_grad;
+    const Tensor clip = Tensor::uniform({2, 4, 56, 56, 3}, 0, 1, 11);
+    return model.forward(clip, Tensor(), {training, 5}).class_logits.to_vector();
+  };
+  CHECK(logits(0.5, false) == logits(0.0, false));  // evaluation: the identity
+  CHECK(logits(0.5, true) != logits(0.0, true));    // training: a mask
+  CHECK(logits(0.5, true) == logits(0.5, true));    // the same step draws the same mask
+}

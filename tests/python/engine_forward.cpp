@@ -23,7 +23,7 @@
 #include "engine/autograd.h"
 #include "engine/error.h"
 #include "models/video_model.h"
-#include "tools/trainer/checkpointing.h"
+#include "models/model_io.h"
 #include "tools/trainer/trainer_config.h"
 
 using namespace grain;

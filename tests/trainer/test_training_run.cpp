@@ -237,7 +237,7 @@ TEST_CASE("weights that overflow are never checkpointed: the run stops, the last
   CHECK(formats::list_checkpoints(out).empty());
 }
 
-TEST_CASE("a skipped non-finite step leaves the model as it was; no checkpoint holds a non-finite value",
+TEST_CASE("a skipped non-finite step leaves the model as it was, and no checkpoint holds a non-finite value",
           "[trainer]") {
   // lr 1e30: step 1 moves every weight by ~1e30 (finite); from step 2 the
   // forward overflows. Steps 2-4 are skipped: the batch-norm running
@@ -278,7 +278,7 @@ TEST_CASE("resume refuses another run's identity unless --resume-anyway, and rec
   CHECK_THAT(file_bytes(out / "resume-anyway.log"), Contains("optimizer.lr: 0.001"));
 }
 
-TEST_CASE("--eval-only writes its own folder and leaves the training run's files alone", "[trainer][eval]") {
+TEST_CASE("an evaluation-only run writes its own folder and leaves the training run's files alone", "[trainer][eval]") {
   const fs::path out = scratch() / "eval-only";
   run(config_yaml("cg_classes", out), {"train.max_steps=3"});
   const std::string summary = file_bytes(out / "summary.json");
@@ -379,7 +379,7 @@ TEST_CASE("exit statuses tell a stopped run from a finished one", "[trainer]") {
   CHECK(exit_status(s) == 1);
 }
 
-TEST_CASE("SIGINT stops the trainer with status 130 and a resume command; --resume auto --out RUN continues it",
+TEST_CASE("SIGINT stops the trainer with status 130 and a resume command, and --resume auto --out RUN continues it",
           "[trainer][signal]") {
   const fs::path out = scratch() / "signal";
   const fs::path config = scratch() / "signal.yaml";

@@ -18,9 +18,11 @@
 #include "data/metrics/caption_metrics.h"
 #include "data/metrics/classification_accuracy.h"
 #include "data/metrics/exact_match.h"
+#include "data/metrics/metric_names.h"
 #include "data/metrics/template_baseline.h"
 #include "data/metrics/tokenize.h"
 #include "data/ssv2/annotations.h"
+#include "data/ssv2/label_view.h"
 #include "tools/evaluate/predictions.h"
 
 namespace {
@@ -93,24 +95,20 @@ std::string fixed(double v, int decimals) {
   return buf;
 }
 
-json caption_json(const metrics::CaptionScores& s) {
-  return {{"bleu_1", s.bleu[0]}, {"bleu_2", s.bleu[1]}, {"bleu_3", s.bleu[2]}, {"bleu_4", s.bleu[3]},
-          {"rouge_l", s.rouge_l}, {"meteor", s.meteor}, {"cider_d", s.cider_d},
-          {"exact_match_percent", s.exact_match}, {"token_accuracy_percent", s.token_accuracy}};
-}
+json caption_json(const metrics::CaptionScores& s) { return json(metrics::metric_values(s)); }
 
 int run(const Args& args) {
   const data::DatasetLayout layout = data::DatasetLayout::detect(args.dataset);
   const data::Annotations annotations = data::Annotations::load(layout);
   const std::vector<data::VideoLabel> videos = annotations.split(args.split);
-  const bool groups = args.classes == "groups", simplified = args.captions == "simplified";
+  const data::ClassView class_view = args.classes == "groups" ? data::ClassView::kGroup : data::ClassView::kCategory;
+  const data::CaptionView caption_view =
+      args.captions == "simplified" ? data::CaptionView::kSimplified : data::CaptionView::kFull;
+  const bool groups = class_view == data::ClassView::kGroup, simplified = caption_view == data::CaptionView::kSimplified;
   if (groups && !annotations.has_groups())
     throw data::DataError(args.dataset + ": --classes groups, but the dataset has no " + layout.groups);
-  const int num_classes =
-      static_cast<int>(groups ? annotations.group_names().size() : annotations.category_names().size());
-  auto reference = [&](const data::VideoLabel& v) -> const std::string& {
-    return simplified ? v.simplified_caption : v.caption;
-  };
+  const int num_classes = static_cast<int>(data::class_names(class_view, annotations).size());
+  auto reference = [&](const data::VideoLabel& v) -> const std::string& { return data::caption_text(caption_view, v); };
 
   const tools::Predictions preds = tools::read_predictions(args.predictions, num_classes);
   std::vector<std::string> ids;
@@ -136,14 +134,14 @@ int run(const Args& args) {
     std::vector<std::vector<int>> ranked;
     for (size_t i = 0; i < videos.size(); ++i) {
       predicted.push_back(*matched[i]->category);
-      truth.push_back(groups ? videos[i].group : videos[i].category);
+      truth.push_back(data::class_index(class_view, videos[i]));
       ranked.push_back(matched[i]->top5);
     }
     top1 = metrics::top1_accuracy_percent(predicted, truth);
-    out["classification"] = {{"top1_percent", *top1}};
+    out["classification"] = {{metrics::kTop1, *top1}};
     if (preds.has_top5) {
       top5 = metrics::top_k_accuracy_percent(ranked, truth, 5);
-      out["classification"]["top5_percent"] = *top5;
+      out["classification"][metrics::kTop5] = *top5;
     }
     // Template baseline: the predicted category's template, filled with the
     // most frequent training placeholders of that category (categories and full captions only).

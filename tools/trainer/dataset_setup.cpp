@@ -88,8 +88,11 @@ data::LoaderConfig loader_config(const TrainerConfig& c, bool train) {
   l.seed = c.seed;
   l.drop_last = train;
   l.workers = c.workers;
-  l.max_bad_fraction = c.max_bad_fraction;
-  l.replace_bad_videos = train;  // an evaluation never scores one video under another's id
+  // An evaluation never scores one video under another's id: a bad one is
+  // left out (any number of them, each named) or, with bad_eval_videos: fail,
+  // the first one stops the run.
+  l.replace_bad_videos = train;
+  l.max_bad_fraction = train ? c.max_bad_fraction : (c.fail_on_bad_eval_video ? 0.0 : 1.0);
   l.caption_length = static_cast<int>(c.model.caption_length);
   return l;
 }

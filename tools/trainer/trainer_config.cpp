@@ -84,6 +84,10 @@ const ConfigSchema& trainer_schema() {
        {}, R::above(0)},
       {"dataset.max_bad_fraction", T::kDouble, "0.01", "fail when more than this fraction of videos is bad",
        {}, R::between(0, 1)},
+      {"dataset.bad_eval_videos", T::kString, "skip",
+       "an unreadable evaluation video: skip (left out, named and counted in the metrics) or fail (the run stops); "
+       "never replaced by another video",
+       {"skip", "fail"}},
       {"model.preset", T::kString, "tiny", "architecture sizes (model.md)", {"paper", "small", "tiny"}},
       {"model.frames", T::kInt, "-1", "T, frames per clip (-1: the preset's)",
        {}, preset_or(1, kMaxFrames)},
@@ -107,6 +111,9 @@ const ConfigSchema& trainer_schema() {
        {}, R::between(1, kMaxHiddenSize)},
       {"model.caption_length", T::kInt, "14", "caption tokens including the end token (paper: 14)",
        {}, R::between(2, kMaxCaptionLength)},
+      {"model.dropout", T::kDouble, "0",
+       "dropout probability on the video encoding h before the heads, in training (0: off, as the paper)",
+       {}, R::between(0, 1).excluding_max()},
       {"model.vocabulary_min_count", T::kInt, "1", "training-caption words seen fewer times map to unknown",
        {}, R::at_least(1)},
       {"loss.classification", T::kDouble, "-1",
@@ -230,6 +237,7 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
   c.max_eval_videos = v.get_int("dataset.max_eval_videos");
   c.pixel_scale = v.get_double("dataset.pixel_scale");
   c.max_bad_fraction = v.get_double("dataset.max_bad_fraction");
+  c.fail_on_bad_eval_video = v.get_string("dataset.bad_eval_videos") == "fail";
 
   c.model = model_preset(v.get_string("model.preset"));
   auto preset_or = [&](const char* key, int64_t& field) {
@@ -247,6 +255,7 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
   c.model.decoder_layers = v.get_int("model.decoder_layers");
   c.model.embedding = v.get_int("model.embedding");
   c.model.caption_length = v.get_int("model.caption_length");
+  c.model.dropout = v.get_double("model.dropout");
   c.vocabulary_min_count = v.get_int("model.vocabulary_min_count");
   try {
     validate_model_config(c.model);

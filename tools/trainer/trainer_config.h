@@ -56,6 +56,7 @@ struct TrainerConfig {
   int workers = 1, threads = 0;
   int64_t eval_every_steps = 0, checkpoint_every_steps = 0, keep_checkpoints = 3, log_every_steps = 10;
   int64_t max_nonfinite_steps = 5;
+  bool fail_on_bad_eval_video = false;  // dataset.bad_eval_videos: fail
   double max_bad_fraction = 0.01, pixel_scale = 64;
   int64_t beam_width = 1;
   std::string device = "cpu";
