@@ -16,6 +16,7 @@
 
 namespace grain::data {
 
+using kernels::mix64;
 using kernels::SplitMix64;
 
 // A seed for (seed, epoch, index); distinct streams for distinct triples.

@@ -150,19 +150,31 @@ void wobble(ScriptContext& c, int i, float t0) {
   }
 }
 
+// The hand reaches item i resting at p and closes to `grip` (1: a firm hold) by kGraspEnd.
+void grasp(ScriptContext& c, int i, Vec2 p, float grip) {
+  SceneKit& k = c.kit;
+  Choreography& ch = k.ch();
+  ch.reach(k.at(0.0f), k.at(kReachEnd), ch.grasp_point(i, p));
+  ch.grip(k.at(kReachEnd), k.at(kGraspEnd), grip);
+}
+
+// From kGraspEnd item i moves with the hand, in front at depth z.
+void pick_up(ScriptContext& c, int i, float z) {
+  SceneKit& k = c.kit;
+  k.ch().attach(k.at(kGraspEnd), i);
+  k.ch().item(i).z.key(k.at(kGraspEnd), z, Ease::kStep);
+}
+
 // Reach item i, grasp, carry it to `to` (lifting by `lift`), then release and retreat, or hold, or pretend.
 void carry(ScriptContext& c, int i, Vec2 to, float lift, Mode mode, float carried_z, float final_z) {
   SceneKit& k = c.kit;
   Choreography& ch = k.ch();
-  const Vec2 from = ch.item_pos(i, 0);
-  ch.reach(k.at(0.0f), k.at(kReachEnd), ch.grasp_point(i, from));
-  ch.grip(k.at(kReachEnd), k.at(kGraspEnd), mode == Mode::kPretend ? kPretendGrip : 1.0f);
+  grasp(c, i, ch.item_pos(i, 0), mode == Mode::kPretend ? kPretendGrip : 1.0f);
   const float t_end = mode == Mode::kHold ? kHeldAt : kReleaseAt;
   if (mode == Mode::kPretend) {
     travel(c, i, k.at(kGraspEnd), k.at(t_end), to, lift, true);
   } else {
-    ch.attach(k.at(kGraspEnd), i);
-    ch.item(i).z.key(k.at(kGraspEnd), carried_z, Ease::kStep);
+    pick_up(c, i, carried_z);
     travel(c, i, k.at(kGraspEnd), k.at(t_end), to, lift, false);
     ch.item(i).z.key(k.at(t_end), final_z, Ease::kStep);
   }
@@ -372,10 +384,8 @@ void lift(ScriptContext& c) {
   const float h = c.height;
   const Vec2 p = k.place(c.radius_a, {.y_min = k.stage().horizon + 0.25f * h});
   const int a = c.item_a = c.add(c.plan.a, p, kBaseZ + 1.0f);
-  ch.reach(k.at(0.0f), k.at(kReachEnd), ch.grasp_point(a, p));
-  ch.grip(k.at(kReachEnd), k.at(kGraspEnd), 1.0f);
-  ch.attach(k.at(kGraspEnd), a);
-  ch.item(a).z.key(k.at(kGraspEnd), kCarriedZ, Ease::kStep);
+  grasp(c, a, p, 1.0f);
+  pick_up(c, a, kCarriedZ);
   if (act == Act::kLiftHold) {
     const Vec2 up = {p.x, std::max(c.radius_a + 2.0f, p.y - rng.uniform(0.3f, 0.42f) * h)};
     ch.move_item(a, k.at(kGraspEnd), k.at(kHeldAt), up);
@@ -413,8 +423,7 @@ void turn(ScriptContext& c) {
   const float w = c.width;
   const Vec2 p = k.place(c.radius_a, {.x_min = w * 0.15f, .x_max = w * 0.85f});
   const int a = c.item_a = c.add(c.plan.a, p, kBaseZ + 1.0f);
-  ch.reach(k.at(0.0f), k.at(kReachEnd), ch.grasp_point(a, p));
-  ch.grip(k.at(kReachEnd), k.at(kGraspEnd), act == Act::kPretendTurn ? kPretendGrip : 1.0f);
+  grasp(c, a, p, act == Act::kPretendTurn ? kPretendGrip : 1.0f);
   if (act == Act::kPretendTurn) {
     const float s = rng.sign();
     const Vec2 g = ch.grasp_point(a, p);
