@@ -146,10 +146,10 @@ int main(int argc, char** argv) {
                    config.eval_split.c_str(), summary.predictions.string().c_str(), flags.c_str());
     }
     return grain::exit_status(summary);
+  } catch (const grain::data::DataError& e) {  // before its base grain::Error
+    std::fprintf(stderr, "trainer: data error: %s\n", e.what());
   } catch (const grain::Error& e) {
     std::fprintf(stderr, "trainer: error: %s\n", e.what());
-  } catch (const grain::data::DataError& e) {
-    std::fprintf(stderr, "trainer: data error: %s\n", e.what());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "trainer: error: %s\n", e.what());
   }
