@@ -5,38 +5,39 @@
 
 namespace grain {
 
-Device common_device(const char* op, const std::vector<Tensor>& inputs) {
+namespace {
+// The first defined input (null if none); `check(first, t)` runs for every
+// later defined input.
+template <typename Check>
+const Tensor* first_defined(const std::vector<Tensor>& inputs, Check check) {
   const Tensor* first = nullptr;
   for (const Tensor& t : inputs) {
     if (!t.defined()) continue;
-    if (!first) {
-      first = &t;
-    } else {
-      GRAIN_CHECK(t.device() == first->device(), op << ": inputs on different devices ("
-                                                    << first->device().str() << " and " << t.device().str()
-                                                    << "); copy explicitly with Tensor::to()");
-    }
+    if (first) check(*first, t);
+    else first = &t;
   }
+  return first;
+}
+}  // namespace
+
+Device common_device(const char* op, const std::vector<Tensor>& inputs) {
+  const Tensor* first = first_defined(inputs, [op](const Tensor& a, const Tensor& t) {
+    GRAIN_CHECK(t.device() == a.device(), op << ": inputs on different devices (" << a.device().str() << " and "
+                                             << t.device().str() << "); copy explicitly with Tensor::to()");
+  });
   GRAIN_CHECK(first != nullptr, op << ": no defined input");
   return first->device();
 }
 
 void check_same_dtype(const char* op, const std::vector<Tensor>& inputs) {
-  const Tensor* first = nullptr;
-  for (const Tensor& t : inputs) {
-    if (!t.defined()) continue;
-    if (!first) {
-      first = &t;
-    } else {
-      GRAIN_CHECK(t.dtype() == first->dtype(), op << ": inputs of different dtypes ("
-                                                  << dtype_name(first->dtype()) << " and "
-                                                  << dtype_name(t.dtype()) << ")");
-    }
-  }
+  first_defined(inputs, [op](const Tensor& a, const Tensor& t) {
+    GRAIN_CHECK(t.dtype() == a.dtype(), op << ": inputs of different dtypes (" << dtype_name(a.dtype()) << " and "
+                                           << dtype_name(t.dtype()) << ")");
+  });
 }
 
-void throw_not_implemented_on_cuda(const char* op) {
-  GRAIN_THROW(op << ": not implemented on CUDA (the CUDA backend has no kernel for this op yet)");
+void throw_built_without_cuda(const char* what) {
+  GRAIN_THROW(what << ": this binary was built without the CUDA backend (configure with -DENGINE_CUDA=ON)");
 }
 
 }  // namespace grain

@@ -33,7 +33,6 @@
 #include <cuda_runtime.h>
 
 #include "engine/cuda/context.h"
-#include "engine/ops/conv_cuda.h"
 #include "kernels/cuda/elementwise.h"
 #endif
 

@@ -3,7 +3,6 @@
 // The backward of each is written in terms of the saved output y, so the
 // input need not be kept (relu: y > 0 iff x > 0).
 #include "engine/ops/activation.h"
-#include "engine/ops/activation_cuda.h"
 
 #include <cmath>
 
@@ -43,7 +42,7 @@ T derivative(Activation a, T y) {
 
 Tensor activation(Activation kind, const Tensor& x) {
   const char* op = name_of(kind);
-  if (x.device().is_cuda()) return activation_cuda(op, x);
+  GRAIN_CUDA_DISPATCH(x.device(), op, activation_cuda(op, x));
   Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
   dispatch_floating(x.dtype(), op, [&]<typename T>() {
     const T* a = x.data<T>();
@@ -53,7 +52,6 @@ Tensor activation(Activation kind, const Tensor& x) {
     for (int64_t i = 0; i < n; ++i) b[i] = activate(kind, a[i]);
   });
   record(op, {x}, y, [kind, y_saved = y.detach()](const Tensor& dy, const std::vector<bool>&) {
-    if (dy.device().is_cuda()) throw_not_implemented_on_cuda(name_of(kind));
     Tensor dx = Tensor::empty(dy.shape(), dy.dtype(), dy.device());
     dispatch_floating(dy.dtype(), name_of(kind), [&]<typename T>() {
       const T* g = dy.data<T>();

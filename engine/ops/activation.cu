@@ -1,10 +1,10 @@
-// defines: activation_cuda (see activation_cuda.h) — kernels/cuda/elementwise
+// defines: activation_cuda (see activation.h) — kernels/cuda/elementwise
 #include <cstring>
 
 #include "engine/autograd.h"
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
-#include "engine/ops/activation_cuda.h"
+#include "engine/ops/activation.h"
 #include "kernels/cuda/elementwise.h"
 
 namespace grain {

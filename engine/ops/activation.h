@@ -12,4 +12,10 @@ Tensor tanh(const Tensor& x);
 // y = 1 / (1 + exp(-x)); dx = dy y (1 - y).
 Tensor sigmoid(const Tensor& x);
 
+// ---- CUDA backend: defined in activation.cu, compiled only with the CUDA backend;
+// activation.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+
+// y = relu/tanh/sigmoid(x) by name ("relu", "tanh", "sigmoid"); records its backward.
+Tensor activation_cuda(const char* op, const Tensor& x);
+
 }  // namespace grain

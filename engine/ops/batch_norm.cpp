@@ -3,7 +3,6 @@
 // Channels-last makes the statistics a column reduction over contiguous rows
 // of C values. Statistics are accumulated in double whatever the dtype.
 #include "engine/ops/batch_norm.h"
-#include "engine/ops/batch_norm_cuda.h"
 
 #include <cmath>
 #include <vector>
@@ -30,7 +29,7 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, cons
                 "batch_norm: running statistics must be [" << c << "]");
   GRAIN_CHECK(!p.training || m > 1, "batch_norm: training needs more than one value per channel, got "
                                         << x.shape());
-  if (device.is_cuda()) return batch_norm_cuda(x, gamma, beta, running_mean, running_var, p);
+  GRAIN_CUDA_DISPATCH(device, "batch_norm", batch_norm_cuda(x, gamma, beta, running_mean, running_var, p));
 
   Tensor y = Tensor::empty(x.shape(), x.dtype(), device);
   auto mean = std::make_shared<std::vector<double>>(c), inv_std = std::make_shared<std::vector<double>>(c);
@@ -75,7 +74,6 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, cons
 
   record("batch_norm", {x, gamma, beta}, y,
          [x, gamma, mean, inv_std, m, c, training = p.training](const Tensor& dy, const std::vector<bool>& need) {
-           if (dy.device().is_cuda()) throw_not_implemented_on_cuda("batch_norm backward");
            Tensor dx, dgamma, dbeta;
            dispatch_floating(dy.dtype(), "batch_norm backward", [&]<typename T>() {
              const T* xp = x.data<T>();

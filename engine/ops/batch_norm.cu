@@ -1,4 +1,4 @@
-// defines: batch_norm_cuda (see batch_norm_cuda.h)
+// defines: batch_norm_cuda (see batch_norm.h)
 //
 // Custom kernels (kernels/cuda/pool_norm.h) rather than cuDNN's batch norm:
 // the channels-last [M, C] view makes the statistics plain column reductions
@@ -12,7 +12,7 @@
 #include "engine/autograd.h"
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
-#include "engine/ops/batch_norm_cuda.h"
+#include "engine/ops/batch_norm.h"
 #include "kernels/cuda/pool_norm.h"
 
 namespace grain {

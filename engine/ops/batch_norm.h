@@ -22,4 +22,12 @@ struct BatchNormParams {
 Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& running_mean,
                   const Tensor& running_var, const BatchNormParams& params);
 
+// ---- CUDA backend: defined in batch_norm.cu, compiled only with the CUDA backend;
+// batch_norm.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+
+// Batch normalisation of x [..., C]; updates the running statistics in
+// training; records its backward.
+Tensor batch_norm_cuda(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& running_mean,
+                       const Tensor& running_var, const BatchNormParams& params);
+
 }  // namespace grain

@@ -1,6 +1,5 @@
 // defines: bias_add (see bias_add.h)
 #include "engine/ops/bias_add.h"
-#include "engine/ops/bias_add_cuda.h"
 
 #include "engine/autograd.h"
 #include "engine/backend.h"
@@ -13,7 +12,7 @@ Tensor bias_add(const Tensor& x, const Tensor& b) {
   check_same_dtype("bias_add", {x, b});
   GRAIN_CHECK(x.dim() >= 1 && b.dim() == 1 && b.size(0) == x.size(-1),
               "bias_add: x [..., C] and b [C] expected, got x " << x.shape() << " and b " << b.shape());
-  if (device.is_cuda()) return bias_add_cuda(x, b);
+  GRAIN_CUDA_DISPATCH(device, "bias_add", bias_add_cuda(x, b));
   const int64_t channels = b.size(0), rows = x.numel() / std::max<int64_t>(channels, 1);
   Tensor y = Tensor::empty(x.shape(), x.dtype(), device);
   dispatch_floating(x.dtype(), "bias_add", [&]<typename T>() {
@@ -25,7 +24,6 @@ Tensor bias_add(const Tensor& x, const Tensor& b) {
       for (int64_t c = 0; c < channels; ++c) yp[r * channels + c] = xp[r * channels + c] + bp[c];
   });
   record("bias_add", {x, b}, y, [channels, rows](const Tensor& dy, const std::vector<bool>& need) {
-    if (dy.device().is_cuda()) throw_not_implemented_on_cuda("bias_add backward");
     Tensor db;
     if (need[1]) {
       db = Tensor::zeros({channels}, dy.dtype(), dy.device());

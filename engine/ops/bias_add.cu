@@ -1,10 +1,10 @@
-// defines: bias_add_cuda (see bias_add_cuda.h)
+// defines: bias_add_cuda (see bias_add.h)
 #include <algorithm>
 
 #include "engine/autograd.h"
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
-#include "engine/ops/bias_add_cuda.h"
+#include "engine/ops/bias_add.h"
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/reduce.h"
 

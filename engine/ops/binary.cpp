@@ -4,7 +4,6 @@
 // shape, each input reads through its BroadcastIndex (the identity when
 // shapes agree, which is the fast common case).
 #include "engine/ops/binary.h"
-#include "engine/ops/binary_cuda.h"
 
 #include "engine/autograd.h"
 #include "engine/backend.h"
@@ -56,13 +55,12 @@ Tensor binary(const char* op, BinaryKind kind, const Tensor& a, const Tensor& b)
   check_same_dtype(op, {a, b});
   const Shape shape = broadcast_shapes(op, a.shape(), b.shape());
   Tensor y = Tensor::empty(shape, a.dtype(), device);
-  if (device.is_cuda()) return binary_cuda(op, a, b);
+  GRAIN_CUDA_DISPATCH(device, op, binary_cuda(op, a, b));
   dispatch_floating(a.dtype(), op, [&]<typename T>() {
     binary_forward_cpu<T>(kind, a.data<T>(), BroadcastIndex(a.shape(), shape), b.data<T>(),
                           BroadcastIndex(b.shape(), shape), y.data<T>(), y.numel());
   });
   record(op, {a, b}, y, [a, b, kind](const Tensor& dy, const std::vector<bool>& need) {
-    if (dy.device().is_cuda()) throw_not_implemented_on_cuda("add/sub/mul backward");
     Tensor da, db;
     if (need[0]) da = sum_to_shape(kind == BinaryKind::kMul ? times_broadcast(dy, b) : dy, a.shape());
     if (need[1]) {

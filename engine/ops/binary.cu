@@ -1,13 +1,12 @@
-// defines: binary_cuda (see binary_cuda.h) — broadcast kernels, gradients
+// defines: binary_cuda (see binary.h) — broadcast kernels, gradients
 // reduced back to each input's shape by sum_to_shape_cuda.
 #include <cstring>
 
 #include "engine/autograd.h"
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
-#include "engine/ops/binary_cuda.h"
+#include "engine/ops/binary.h"
 #include "engine/ops/broadcast.h"
-#include "engine/ops/broadcast_cuda.h"
 #include "kernels/cuda/elementwise.h"
 
 namespace grain {

@@ -12,4 +12,10 @@ Tensor sub(const Tensor& a, const Tensor& b);
 // y = a * b. da = dy * b, db = dy * a (summed over broadcast dims).
 Tensor mul(const Tensor& a, const Tensor& b);
 
+// ---- CUDA backend: defined in binary.cu, compiled only with the CUDA backend;
+// binary.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+
+// y = a op b with broadcasting, op "add", "sub" or "mul"; records its backward.
+Tensor binary_cuda(const char* op, const Tensor& a, const Tensor& b);
+
 }  // namespace grain

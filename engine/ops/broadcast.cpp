@@ -1,6 +1,5 @@
 // defines: broadcasting helpers (see broadcast.h)
 #include "engine/ops/broadcast.h"
-#include "engine/ops/broadcast_cuda.h"
 
 #include "engine/backend.h"
 #include "engine/error.h"
@@ -41,7 +40,7 @@ int64_t BroadcastIndex::operator()(int64_t output_index) const {
 
 Tensor sum_to_shape(const Tensor& g, const Shape& target) {
   if (g.shape() == target) return g;
-  if (g.device().is_cuda()) return sum_to_shape_cuda(g, target);
+  GRAIN_CUDA_DISPATCH(g.device(), "sum_to_shape", sum_to_shape_cuda(g, target));
   Tensor out = Tensor::zeros(target, g.dtype(), g.device());
   const BroadcastIndex index(target, g.shape());
   dispatch_floating(g.dtype(), "sum_to_shape", [&]<typename T>() {

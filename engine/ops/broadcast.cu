@@ -1,7 +1,7 @@
-// defines: sum_to_shape_cuda (see broadcast_cuda.h) — a deterministic reduction
+// defines: sum_to_shape_cuda (see broadcast.h) — a deterministic reduction
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
-#include "engine/ops/broadcast_cuda.h"
+#include "engine/ops/broadcast.h"
 
 namespace grain {
 

@@ -27,4 +27,10 @@ class BroadcastIndex {
 // `target` shape (the gradient of a broadcast input). CPU.
 Tensor sum_to_shape(const Tensor& g, const Shape& target);
 
+// ---- CUDA backend: defined in broadcast.cu, compiled only with the CUDA backend;
+// broadcast.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+
+// Sums g over its broadcast dims down to `target` (no graph).
+Tensor sum_to_shape_cuda(const Tensor& g, const Shape& target);
+
 }  // namespace grain

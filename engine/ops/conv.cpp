@@ -5,7 +5,6 @@
 // within kColsBudget elements whatever the clip length. conv2d is conv3d on a
 // depth-1 volume; both share one shape check.
 #include "engine/ops/conv.h"
-#include "engine/ops/conv_cuda.h"
 
 #include <algorithm>
 #include <cstring>
@@ -195,10 +194,9 @@ Tensor conv3d_impl(const char* op, const Tensor& x, const Tensor& w, const Tenso
               op << ": bias must be [" << w.size(0) << "], got " << b.shape());
   const kernels::ConvGeometry g = geometry(op, x.shape(), w.shape(), p);
   Tensor y = Tensor::empty({x.size(0), g.out_d, g.out_h, g.out_w, w.size(0)}, x.dtype(), device);
-  if (device.is_cuda()) return conv_cuda(op, x, w, b, p, y);
+  GRAIN_CUDA_DISPATCH(device, op, conv_cuda(op, x, w, b, p, y));
   dispatch_floating(x.dtype(), op, [&]<typename T>() { conv_forward_cpu<T>(x, w, b, g, y); });
   record(op, {x, w, b}, y, [x, w, g, op](const Tensor& dy, const std::vector<bool>& need) {
-    if (dy.device().is_cuda()) throw_not_implemented_on_cuda(op);
     Tensor dx, dw, db;
     if (need[0]) dx = Tensor::empty(x.shape(), x.dtype(), x.device());
     if (need[1]) dw = Tensor::empty(w.shape(), w.dtype(), w.device());

@@ -1,4 +1,4 @@
-// defines: conv_cuda, conv_run_direction (see conv_cuda.h) — cuDNN
+// defines: conv_cuda, conv_run_direction (see conv.h) — cuDNN
 //
 // Activations stay channels-last: cuDNN is told the tensors are NDHWC and the
 // filters NDHWC (Cout, kT, kH, kW, Cin), which is how the engine stores them,
@@ -19,7 +19,7 @@
 #include "engine/cuda/cudnn_descriptors.h"
 #include "engine/cuda/op_support.h"
 #include "engine/error.h"
-#include "engine/ops/conv_cuda.h"
+#include "engine/ops/conv.h"
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/reduce.h"
 

@@ -1,6 +1,5 @@
 // defines: cross_entropy (see cross_entropy.h)
 #include "engine/ops/cross_entropy.h"
-#include "engine/ops/cross_entropy_cuda.h"
 
 #include <cmath>
 
@@ -17,7 +16,7 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets) {
   GRAIN_CHECK(targets.dtype() == DType::kInt64 && targets.shape() == Shape{logits.size(0)},
               "cross_entropy: targets must be int64 [" << logits.size(0) << "], got " << dtype_name(targets.dtype())
                                                        << " " << targets.shape());
-  if (device.is_cuda()) return cross_entropy_cuda(logits, targets);
+  GRAIN_CUDA_DISPATCH(device, "cross_entropy", cross_entropy_cuda(logits, targets));
   const int64_t n = logits.size(0), k = logits.size(1);
   const int64_t* t = targets.data<int64_t>();
   for (int64_t i = 0; i < n; ++i)
@@ -31,7 +30,6 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets) {
     loss.data<T>()[0] = static_cast<T>(total / std::max<int64_t>(n, 1));
   });
   record("cross_entropy", {logits, targets}, loss, [logits, targets, n, k](const Tensor& dy, const std::vector<bool>&) {
-    if (dy.device().is_cuda()) throw_not_implemented_on_cuda("cross_entropy backward");
     Tensor dx = Tensor::empty(logits.shape(), logits.dtype(), logits.device());
     dispatch_floating(dy.dtype(), "cross_entropy backward", [&]<typename T>() {
       const T* x = logits.data<T>();

@@ -1,10 +1,10 @@
-// defines: cross_entropy_cuda (see cross_entropy_cuda.h) — the fused softmax
+// defines: cross_entropy_cuda (see cross_entropy.h) — the fused softmax
 // NLL kernel of the caption loss with one step per sample and no mask.
 #include "engine/autograd.h"
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
 #include "engine/error.h"
-#include "engine/ops/cross_entropy_cuda.h"
+#include "engine/ops/cross_entropy.h"
 #include "kernels/cuda/softmax_nll.h"
 
 namespace grain {

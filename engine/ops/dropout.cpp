@@ -1,6 +1,5 @@
 // defines: dropout (see dropout.h)
 #include "engine/ops/dropout.h"
-#include "engine/ops/dropout_cuda.h"
 
 #include "engine/autograd.h"
 #include "engine/backend.h"
@@ -11,7 +10,7 @@ namespace grain {
 
 namespace {
 Tensor apply_mask(const Tensor& x, double p, uint64_t seed) {
-  if (x.device().is_cuda()) return dropout_mask_cuda(x, p, seed);
+  GRAIN_CUDA_DISPATCH(x.device(), "dropout", dropout_mask_cuda(x, p, seed));
   Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
   dispatch_floating(x.dtype(), "dropout", [&]<typename T>() {
     const T* a = x.data<T>();

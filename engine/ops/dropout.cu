@@ -1,7 +1,7 @@
-// defines: dropout_mask_cuda (see dropout_cuda.h) — the CPU's mask, bit for bit
+// defines: dropout_mask_cuda (see dropout.h) — the CPU's mask, bit for bit
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
-#include "engine/ops/dropout_cuda.h"
+#include "engine/ops/dropout.h"
 #include "kernels/cuda/sequence_kernels.h"
 
 namespace grain {

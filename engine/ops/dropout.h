@@ -13,4 +13,10 @@ namespace grain {
 // dx = dy masked and scaled alike.
 Tensor dropout(const Tensor& x, double p, uint64_t seed, bool training = true);
 
+// ---- CUDA backend: defined in dropout.cu, compiled only with the CUDA backend;
+// dropout.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+
+// The masked, rescaled copy of x (no graph; dropout() records).
+Tensor dropout_mask_cuda(const Tensor& x, double p, uint64_t seed);
+
 }  // namespace grain

@@ -1,6 +1,5 @@
 // defines: gradient accumulation arithmetic (see elementwise_accumulate.h)
 #include "engine/ops/elementwise_accumulate.h"
-#include "engine/ops/elementwise_accumulate_cuda.h"
 
 #include "engine/backend.h"
 #include "engine/error.h"
@@ -18,7 +17,7 @@ void check_pair(const char* op, const Tensor& a, const Tensor& b) {
 
 void add_into(const Tensor& dst, const Tensor& src) {
   check_pair("add_into", dst, src);
-  if (dst.device().is_cuda()) return add_into_cuda(dst, src);
+  GRAIN_CUDA_DISPATCH(dst.device(), "add_into", add_into_cuda(dst, src));
   dispatch_floating(dst.dtype(), "add_into", [&]<typename T>() {
     T* d = dst.data<T>();
     const T* s = src.data<T>();

@@ -1,7 +1,7 @@
-// defines: add_into_cuda (see elementwise_accumulate_cuda.h)
+// defines: add_into_cuda (see elementwise_accumulate.h)
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
-#include "engine/ops/elementwise_accumulate_cuda.h"
+#include "engine/ops/elementwise_accumulate.h"
 #include "kernels/cuda/elementwise.h"
 
 namespace grain {

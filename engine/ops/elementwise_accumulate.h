@@ -14,4 +14,10 @@ void add_into(const Tensor& dst, const Tensor& src);
 // leaf.grad += g; allocates the gradient buffer (a copy of g) on first use.
 void accumulate_into_leaf(TensorImpl* leaf, const Tensor& g);
 
+// ---- CUDA backend: defined in elementwise_accumulate.cu, compiled only with the CUDA backend;
+// elementwise_accumulate.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+
+// dst += src in place (no graph).
+void add_into_cuda(const Tensor& dst, const Tensor& src);
+
 }  // namespace grain

@@ -1,6 +1,5 @@
 // defines: embedding (see embedding.h)
 #include "engine/ops/embedding.h"
-#include "engine/ops/embedding_cuda.h"
 
 #include <cstring>
 
@@ -14,7 +13,7 @@ Tensor embedding(const Tensor& ids, const Tensor& weight) {
   const Device device = common_device("embedding", {ids, weight});
   GRAIN_CHECK(ids.dtype() == DType::kInt64, "embedding: ids must be int64, got " << dtype_name(ids.dtype()));
   GRAIN_CHECK(weight.dim() == 2, "embedding: weight must be [V, E], got " << weight.shape());
-  if (device.is_cuda()) return embedding_cuda(ids, weight);
+  GRAIN_CUDA_DISPATCH(device, "embedding", embedding_cuda(ids, weight));
   const int64_t vocab = weight.size(0), width = weight.size(1), n = ids.numel();
   const int64_t* id = ids.data<int64_t>();
   for (int64_t i = 0; i < n; ++i)
@@ -28,7 +27,6 @@ Tensor embedding(const Tensor& ids, const Tensor& weight) {
     std::memcpy(static_cast<char*>(y.raw_data()) + i * row_bytes,
                 static_cast<const char*>(weight.raw_data()) + id[i] * row_bytes, row_bytes);
   record("embedding", {ids, weight}, y, [ids, w_shape = weight.shape()](const Tensor& dy, const std::vector<bool>&) {
-    if (dy.device().is_cuda()) throw_not_implemented_on_cuda("embedding backward");
     Tensor dw = Tensor::zeros(w_shape, dy.dtype(), dy.device());
     const int64_t width = w_shape[1];
     dispatch_floating(dy.dtype(), "embedding backward", [&]<typename T>() {

@@ -1,9 +1,9 @@
-// defines: embedding_cuda (see embedding_cuda.h)
+// defines: embedding_cuda (see embedding.h)
 #include "engine/autograd.h"
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
 #include "engine/error.h"
-#include "engine/ops/embedding_cuda.h"
+#include "engine/ops/embedding.h"
 #include "kernels/cuda/sequence_kernels.h"
 
 namespace grain {

@@ -3,7 +3,6 @@
 // The leading dims of x are flattened into one GEMM row dimension, so a
 // sequence [N, L, in] costs one GEMM, not L.
 #include "engine/ops/linear.h"
-#include "engine/ops/linear_cuda.h"
 
 #include "engine/autograd.h"
 #include "engine/backend.h"
@@ -19,7 +18,7 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
               "linear: x [..., in] and w [out, in] expected, got x " << x.shape() << " and w " << w.shape());
   GRAIN_CHECK(!b.defined() || (b.dim() == 1 && b.size(0) == w.size(0)),
               "linear: b must be [" << w.size(0) << "], got " << b.shape());
-  if (device.is_cuda()) return linear_cuda(x, w, b);
+  GRAIN_CUDA_DISPATCH(device, "linear", linear_cuda(x, w, b));
   const int64_t in = w.size(1), out = w.size(0), rows = x.numel() / std::max<int64_t>(in, 1);
   Shape y_shape = x.shape();
   y_shape.back() = out;
@@ -35,7 +34,6 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
                   out);
   });
   record("linear", {x, w, b}, y, [x, w, rows, in, out](const Tensor& dy, const std::vector<bool>& need) {
-    if (dy.device().is_cuda()) throw_not_implemented_on_cuda("linear backward");
     Tensor dx, dw, db;
     dispatch_floating(dy.dtype(), "linear backward", [&]<typename T>() {
       const T* g = dy.data<T>();

@@ -1,11 +1,11 @@
-// defines: linear_cuda (see linear_cuda.h) — one cuBLAS GEMM over all leading dims
+// defines: linear_cuda (see linear.h) — one cuBLAS GEMM over all leading dims
 #include <algorithm>
 
 #include "engine/autograd.h"
 #include "engine/cuda/blas.h"
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
-#include "engine/ops/linear_cuda.h"
+#include "engine/ops/linear.h"
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/reduce.h"
 

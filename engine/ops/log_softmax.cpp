@@ -1,6 +1,5 @@
 // defines: log_softmax (see log_softmax.h)
 #include "engine/ops/log_softmax.h"
-#include "engine/ops/log_softmax_cuda.h"
 
 #include <cmath>
 
@@ -13,7 +12,7 @@ namespace grain {
 
 Tensor log_softmax(const Tensor& x) {
   GRAIN_CHECK(x.dim() >= 1 && x.size(-1) > 0, "log_softmax: input must be [..., K] with K > 0, got " << x.shape());
-  if (x.device().is_cuda()) return log_softmax_cuda(x);
+  GRAIN_CUDA_DISPATCH(x.device(), "log_softmax", log_softmax_cuda(x));
   const int64_t k = x.size(-1), rows = x.numel() / k;
   Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
   dispatch_floating(x.dtype(), "log_softmax", [&]<typename T>() {
@@ -23,7 +22,6 @@ Tensor log_softmax(const Tensor& x) {
     for (int64_t r = 0; r < rows; ++r) kernels::log_softmax_row(xp + r * k, yp + r * k, k);
   });
   record("log_softmax", {x}, y, [y_saved = y.detach(), k, rows](const Tensor& dy, const std::vector<bool>&) {
-    if (dy.device().is_cuda()) throw_not_implemented_on_cuda("log_softmax backward");
     Tensor dx = Tensor::empty(dy.shape(), dy.dtype(), dy.device());
     dispatch_floating(dy.dtype(), "log_softmax backward", [&]<typename T>() {
       const T* g = dy.data<T>();

@@ -1,8 +1,8 @@
-// defines: log_softmax_cuda (see log_softmax_cuda.h)
+// defines: log_softmax_cuda (see log_softmax.h)
 #include "engine/autograd.h"
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
-#include "engine/ops/log_softmax_cuda.h"
+#include "engine/ops/log_softmax.h"
 #include "kernels/cuda/softmax_nll.h"
 
 namespace grain {

@@ -9,4 +9,10 @@ namespace grain {
 // dx = dy - softmax(x) sum_k dy.
 Tensor log_softmax(const Tensor& x);
 
+// ---- CUDA backend: defined in log_softmax.cu, compiled only with the CUDA backend;
+// log_softmax.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+
+// Log-softmax over the last dim; records its backward.
+Tensor log_softmax_cuda(const Tensor& x);
+
 }  // namespace grain

@@ -6,7 +6,6 @@
 // backward walks the steps in reverse, then does the input-side weight
 // gradient and the input gradient as one GEMM each.
 #include "engine/ops/lstm.h"
-#include "engine/ops/lstm_cuda.h"
 
 #include <cmath>
 #include <cstring>
@@ -198,7 +197,7 @@ LstmOutput lstm(const Tensor& x, const Tensor& h0, const Tensor& c0, const std::
     GRAIN_CHECK(!s->defined() || s->shape() == (Shape{p.layers * dirs, n, hid}),
                 "lstm: initial states must be [" << p.layers * dirs << "," << n << "," << hid << "], got "
                                                  << s->shape());
-  if (device.is_cuda()) return lstm_cuda(x, h0, c0, weights, p);
+  GRAIN_CUDA_DISPATCH(device, "lstm", lstm_cuda(x, h0, c0, weights, p));
 
   LstmOutput out;
   out.h_n = Tensor::empty({p.layers * dirs, n, hid}, x.dtype());
@@ -209,7 +208,6 @@ LstmOutput lstm(const Tensor& x, const Tensor& h0, const Tensor& c0, const std::
   std::vector<Tensor> outputs{out.output, out.h_n, out.c_n};
   record("lstm", inputs, outputs,
          [saved, weights, p](const std::vector<Tensor>& dy, const std::vector<bool>& need) {
-           if (dy[0].device().is_cuda()) throw_not_implemented_on_cuda("lstm backward");
            return dispatch_floating(dy[0].dtype(), "lstm backward", [&]<typename T>() {
              return lstm_backward_cpu<T>(weights, p, *saved, dy[0], dy[1], dy[2], need);
            });

@@ -1,4 +1,4 @@
-// defines: lstm_cuda (see lstm_cuda.h) — cuDNN 9's RNN API
+// defines: lstm_cuda (see lstm.h) — cuDNN 9's RNN API
 //
 // Layout: batch-major unpacked RNN data ([N, T, I] in, [N, T, D H] out) is
 // the engine's batch-first layout, so x and y are used in place. States are
@@ -23,7 +23,7 @@
 #include "engine/cuda/cudnn_descriptors.h"
 #include "engine/cuda/op_support.h"
 #include "engine/error.h"
-#include "engine/ops/lstm_cuda.h"
+#include "engine/ops/lstm.h"
 
 namespace grain {
 

@@ -34,4 +34,14 @@ struct LstmOutput {
 LstmOutput lstm(const Tensor& x, const Tensor& h0, const Tensor& c0, const std::vector<Tensor>& weights,
                 const LstmParams& params);
 
+// ---- CUDA backend: defined in lstm.cu, compiled only with the CUDA backend;
+// lstm.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+
+// The LSTM through cuDNN's RNN API (cudnnRNNForward, cudnnRNNBackwardData_v8,
+// cudnnRNNBackwardWeights_v8); packs the canonical weights into cuDNN's weight
+// space each call and unpacks the weight gradients, so checkpoints never see
+// cuDNN's layout. Records its backward.
+LstmOutput lstm_cuda(const Tensor& x, const Tensor& h0, const Tensor& c0, const std::vector<Tensor>& weights,
+                     const LstmParams& params);
+
 }  // namespace grain

@@ -1,6 +1,5 @@
 // defines: matmul (see matmul.h)
 #include "engine/ops/matmul.h"
-#include "engine/ops/matmul_cuda.h"
 
 #include "engine/autograd.h"
 #include "engine/backend.h"
@@ -14,14 +13,13 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   check_same_dtype("matmul", {a, b});
   GRAIN_CHECK(a.dim() == 2 && b.dim() == 2 && a.size(1) == b.size(0),
               "matmul: a [M,K] and b [K,N] expected, got a " << a.shape() << " and b " << b.shape());
-  if (device.is_cuda()) return matmul_cuda(a, b);
+  GRAIN_CUDA_DISPATCH(device, "matmul", matmul_cuda(a, b));
   const int64_t m = a.size(0), k = a.size(1), n = b.size(1);
   Tensor y = Tensor::empty({m, n}, a.dtype(), device);
   dispatch_floating(a.dtype(), "matmul", [&]<typename T>() {
     kernels::gemm(false, false, m, n, k, T(1), a.data<T>(), k, b.data<T>(), n, T(0), y.data<T>(), n);
   });
   record("matmul", {a, b}, y, [a, b, m, k, n](const Tensor& dy, const std::vector<bool>& need) {
-    if (dy.device().is_cuda()) throw_not_implemented_on_cuda("matmul backward");
     Tensor da, db;
     dispatch_floating(dy.dtype(), "matmul backward", [&]<typename T>() {
       if (need[0]) {

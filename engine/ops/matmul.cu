@@ -1,9 +1,9 @@
-// defines: matmul_cuda (see matmul_cuda.h) — cuBLAS
+// defines: matmul_cuda (see matmul.h) — cuBLAS
 #include "engine/autograd.h"
 #include "engine/cuda/blas.h"
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
-#include "engine/ops/matmul_cuda.h"
+#include "engine/ops/matmul.h"
 
 namespace grain {
 

@@ -4,7 +4,6 @@
 // backward is a scatter of dy with no comparisons (ties go to the first
 // element in (t, h, w) order, as in PyTorch).
 #include "engine/ops/max_pool.h"
-#include "engine/ops/max_pool_cuda.h"
 
 #include <memory>
 #include <vector>
@@ -29,7 +28,7 @@ Tensor max_pool_impl(const char* op, const Tensor& x, std::array<int64_t, 3> k, 
               op << ": input " << x.shape() << " is smaller than the window (" << k[0] << "," << k[1] << ","
                  << k[2] << ")");
   const int64_t od = (d - k[0]) / s[0] + 1, oh = (h - k[1]) / s[1] + 1, ow = (w - k[2]) / s[2] + 1;
-  if (x.device().is_cuda()) return max_pool_cuda(op, x, k, s);
+  GRAIN_CUDA_DISPATCH(x.device(), op, max_pool_cuda(op, x, k, s));
   Tensor y = Tensor::empty({n, od, oh, ow, c}, x.dtype(), x.device());
   auto argmax = std::make_shared<std::vector<int64_t>>(static_cast<size_t>(y.numel()));
   dispatch_floating(x.dtype(), op, [&]<typename T>() {
@@ -57,7 +56,6 @@ Tensor max_pool_impl(const char* op, const Tensor& x, std::array<int64_t, 3> k, 
     }
   });
   record(op, {x}, y, [argmax, in_shape = x.shape(), op](const Tensor& dy, const std::vector<bool>&) {
-    if (dy.device().is_cuda()) throw_not_implemented_on_cuda(op);
     Tensor dx = Tensor::zeros(in_shape, dy.dtype(), dy.device());
     dispatch_floating(dy.dtype(), op, [&]<typename T>() {
       const T* g = dy.data<T>();

@@ -1,4 +1,4 @@
-// defines: max_pool_cuda (see max_pool_cuda.h)
+// defines: max_pool_cuda (see max_pool.h)
 //
 // A custom kernel rather than cuDNN pooling: it records the index of each
 // window's first maximum exactly as the CPU does, so ties (common after ReLU
@@ -6,7 +6,7 @@
 #include "engine/autograd.h"
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
-#include "engine/ops/max_pool_cuda.h"
+#include "engine/ops/max_pool.h"
 #include "kernels/cuda/pool_norm.h"
 #include "kernels/cuda/reduce.h"
 

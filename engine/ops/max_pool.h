@@ -15,4 +15,10 @@ Tensor max_pool3d(const Tensor& x, std::array<int64_t, 3> kernel, std::array<int
 // x (N, H, W, C), kernel (kH, kW), stride (default = kernel) -> (N, Ho, Wo, C).
 Tensor max_pool2d(const Tensor& x, std::array<int64_t, 2> kernel, std::array<int64_t, 2> stride = {0, 0});
 
+// ---- CUDA backend: defined in max_pool.cu, compiled only with the CUDA backend;
+// max_pool.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+
+// Max pooling of x (N, T, H, W, C) with window k and stride s (both resolved); records its backward.
+Tensor max_pool_cuda(const char* op, const Tensor& x, std::array<int64_t, 3> k, std::array<int64_t, 3> s);
+
 }  // namespace grain

@@ -3,7 +3,6 @@
 // Every reduction maps each input index to its output index with a
 // BroadcastIndex (the output seen as broadcast back to the input's shape).
 #include "engine/ops/reduce.h"
-#include "engine/ops/reduce_cuda.h"
 
 #include <limits>
 
@@ -36,7 +35,7 @@ ReducedShapes reduced_shapes(const char* op, const Shape& in, const std::vector<
 
 // dy (out shape) broadcast to `in_shape`, times factor.
 Tensor expand_grad(const Tensor& dy, const Shape& keep, const Shape& in_shape, double factor) {
-  if (dy.device().is_cuda()) return expand_grad_cuda(dy, keep, in_shape, factor);
+  GRAIN_CUDA_DISPATCH(dy.device(), "sum/mean backward", expand_grad_cuda(dy, keep, in_shape, factor));
   Tensor dx = Tensor::empty(in_shape, dy.dtype(), dy.device());
   const BroadcastIndex index(keep, in_shape);
   dispatch_floating(dy.dtype(), "sum/mean backward", [&]<typename T>() {
@@ -50,7 +49,7 @@ Tensor expand_grad(const Tensor& dy, const Shape& keep, const Shape& in_shape, d
 
 Tensor sum_or_mean(const char* op, const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, bool average) {
   const ReducedShapes r = reduced_shapes(op, x.shape(), dims, keepdim);
-  if (x.device().is_cuda()) return sum_or_mean_cuda(op, x, r.keep, r.out, average);
+  GRAIN_CUDA_DISPATCH(x.device(), op, sum_or_mean_cuda(op, x, r.keep, r.out, average));
   Tensor y = Tensor::zeros(r.out, x.dtype(), x.device());
   const double factor = average ? 1.0 / static_cast<double>(std::max<int64_t>(r.count, 1)) : 1.0;
   const BroadcastIndex index(r.keep, x.shape());
@@ -80,7 +79,7 @@ Tensor mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
 Tensor amax(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
   const ReducedShapes r = reduced_shapes("amax", x.shape(), dims, keepdim);
   GRAIN_CHECK(r.count > 0, "amax: reducing over an empty dim of " << x.shape());
-  if (x.device().is_cuda()) return amax_cuda(x, r.keep, r.out);
+  GRAIN_CUDA_DISPATCH(x.device(), "amax", amax_cuda(x, r.keep, r.out));
   Tensor y = Tensor::empty(r.out, x.dtype(), x.device());
   auto argmax = std::make_shared<std::vector<int64_t>>(static_cast<size_t>(y.numel()), -1);
   const BroadcastIndex index(r.keep, x.shape());
@@ -96,7 +95,6 @@ Tensor amax(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
     }
   });
   record("amax", {x}, y, [argmax, in_shape = x.shape()](const Tensor& dy, const std::vector<bool>&) {
-    if (dy.device().is_cuda()) throw_not_implemented_on_cuda("amax backward");
     Tensor dx = Tensor::zeros(in_shape, dy.dtype(), dy.device());
     dispatch_floating(dy.dtype(), "amax backward", [&]<typename T>() {
       const T* g = dy.data<T>();

@@ -1,11 +1,11 @@
-// defines: sum_or_mean_cuda, expand_grad_cuda, amax_cuda (see reduce_cuda.h)
+// defines: sum_or_mean_cuda, expand_grad_cuda, amax_cuda (see reduce.h)
 #include <algorithm>
 #include <memory>
 
 #include "engine/autograd.h"
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
-#include "engine/ops/reduce_cuda.h"
+#include "engine/ops/reduce.h"
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/reduce.h"
 

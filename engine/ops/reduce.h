@@ -18,4 +18,14 @@ Tensor mean(const Tensor& x, const std::vector<int64_t>& dims = {}, bool keepdim
 // y = max of x over dims. dx = dy at the first position of the maximum, 0 elsewhere.
 Tensor amax(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim = false);
 
+// ---- CUDA backend: defined in reduce.cu, compiled only with the CUDA backend;
+// reduce.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+
+// sum/mean of x down to `keep` (reduced dims 1), returned with shape `out`; records its backward.
+Tensor sum_or_mean_cuda(const char* op, const Tensor& x, const Shape& keep, const Shape& out, bool average);
+// dy (shape keep, any view) broadcast to in_shape times factor (no graph).
+Tensor expand_grad_cuda(const Tensor& dy, const Shape& keep, const Shape& in_shape, double factor);
+// amax of x down to `keep`, shape `out`; records its backward (scatter to the first maximum).
+Tensor amax_cuda(const Tensor& x, const Shape& keep, const Shape& out);
+
 }  // namespace grain

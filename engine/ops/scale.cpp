@@ -1,6 +1,5 @@
 // defines: scale (see scale.h)
 #include "engine/ops/scale.h"
-#include "engine/ops/scale_cuda.h"
 
 #include "engine/autograd.h"
 #include "engine/backend.h"
@@ -9,7 +8,7 @@ namespace grain {
 
 namespace {
 Tensor scaled(const Tensor& x, double s) {
-  if (x.device().is_cuda()) return scale_cuda(x, s);
+  GRAIN_CUDA_DISPATCH(x.device(), "scale", scale_cuda(x, s));
   Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
   dispatch_floating(x.dtype(), "scale", [&]<typename T>() {
     const T* a = x.data<T>();

@@ -1,7 +1,7 @@
-// defines: scale_cuda (see scale_cuda.h)
+// defines: scale_cuda (see scale.h)
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
-#include "engine/ops/scale_cuda.h"
+#include "engine/ops/scale.h"
 #include "kernels/cuda/elementwise.h"
 
 namespace grain {

@@ -1,6 +1,5 @@
 // defines: sequence_nll (see sequence_nll.h)
 #include "engine/ops/sequence_nll.h"
-#include "engine/ops/sequence_nll_cuda.h"
 
 #include <cmath>
 
@@ -21,7 +20,7 @@ Tensor sequence_nll(const Tensor& logits, const Tensor& targets, const Tensor& m
   GRAIN_CHECK(mask.dtype() == logits.dtype() && mask.shape() == (Shape{n, l}),
               "sequence_nll: mask must be " << dtype_name(logits.dtype()) << " [" << n << "," << l << "], got "
                                             << dtype_name(mask.dtype()) << " " << mask.shape());
-  if (device.is_cuda()) return sequence_nll_cuda(logits, targets, mask);
+  GRAIN_CUDA_DISPATCH(device, "sequence_nll", sequence_nll_cuda(logits, targets, mask));
   const int64_t* t = targets.data<int64_t>();
   for (int64_t i = 0; i < n * l; ++i)
     GRAIN_CHECK(t[i] >= 0 && t[i] < v, "sequence_nll: target " << t[i] << " at (" << i / l << "," << i % l
@@ -37,7 +36,6 @@ Tensor sequence_nll(const Tensor& logits, const Tensor& targets, const Tensor& m
   });
   record("sequence_nll", {logits, targets, mask}, loss,
          [logits, targets, mask, n, l, v](const Tensor& dy, const std::vector<bool>&) {
-           if (dy.device().is_cuda()) throw_not_implemented_on_cuda("sequence_nll backward");
            Tensor dx = Tensor::empty(logits.shape(), logits.dtype(), logits.device());
            dispatch_floating(dy.dtype(), "sequence_nll backward", [&]<typename T>() {
              const T* x = logits.data<T>();

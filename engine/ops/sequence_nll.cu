@@ -1,11 +1,11 @@
-// defines: sequence_nll_cuda (see sequence_nll_cuda.h) — the fused kernel of
+// defines: sequence_nll_cuda (see sequence_nll.h) — the fused kernel of
 // kernels/cuda/softmax_nll.h; only a per-row log-sum-exp is kept for the
 // backward, never the N x L x V probabilities.
 #include "engine/autograd.h"
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
 #include "engine/error.h"
-#include "engine/ops/sequence_nll_cuda.h"
+#include "engine/ops/sequence_nll.h"
 #include "kernels/cuda/softmax_nll.h"
 
 namespace grain {

@@ -11,4 +11,10 @@ namespace grain {
 // no N x L x V probabilities are kept. dlogits = dy mask / N (softmax - onehot(t)); mask gets no gradient.
 Tensor sequence_nll(const Tensor& logits, const Tensor& targets, const Tensor& mask);
 
+// ---- CUDA backend: defined in sequence_nll.cu, compiled only with the CUDA backend;
+// sequence_nll.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+
+// The fused caption loss; records its backward.
+Tensor sequence_nll_cuda(const Tensor& logits, const Tensor& targets, const Tensor& mask);
+
 }  // namespace grain

@@ -1,9 +1,8 @@
 // defines: reshape, permute, transpose, concat, slice (see shape_ops.h)
 //
-// concat and slice see a tensor as (outer, size along dim, inner) so every
-// copy is a run of contiguous bytes; permute walks output indices.
+// concat and slice, forward and backward, are block copies along one dim
+// (copy_block), the only part with a CUDA half; permute walks output indices.
 #include "engine/ops/shape_ops.h"
-#include "engine/ops/shape_ops_cuda.h"
 
 #include <cstring>
 #include <numeric>
@@ -17,30 +16,29 @@ namespace grain {
 
 namespace {
 
-// Copies `x` (outer, x_size, inner) into rows [offset, offset + x_size) of `y` (outer, y_size, inner).
-void paste(const Tensor& x, Tensor& y, int dim, int64_t offset) {
-  const OuterInner sx = split_at(x.shape(), dim), sy = split_at(y.shape(), dim);
-  const size_t es = dtype_size(x.dtype());
-  const char* src = static_cast<const char*>(x.raw_data());
-  char* dst = static_cast<char*>(y.raw_data());
-  for (int64_t o = 0; o < sx.outer; ++o)
-    std::memcpy(dst + ((o * sy.size + offset) * sy.inner) * es, src + (o * sx.size * sx.inner) * es,
-                sx.size * sx.inner * es);
-}
-
-// Copies rows [offset, offset + y_size) of `x` along dim into `y`.
-void cut(const Tensor& x, Tensor& y, int dim, int64_t offset) {
-  const OuterInner sx = split_at(x.shape(), dim), sy = split_at(y.shape(), dim);
-  const size_t es = dtype_size(x.dtype());
-  const char* src = static_cast<const char*>(x.raw_data());
-  char* dst = static_cast<char*>(y.raw_data());
-  for (int64_t o = 0; o < sy.outer; ++o)
-    std::memcpy(dst + (o * sy.size * sy.inner) * es, src + ((o * sx.size + offset) * sx.inner) * es,
-                sy.size * sy.inner * es);
+// Rows [offset, offset + small's size) of `big` along dim hold `small`:
+// copies small into them (into_big: concat, slice's backward) or them into
+// small (slice, concat's backward). Seen as (outer, size along dim, inner),
+// each outer index is one contiguous run of bytes in both tensors. `op`
+// names the caller for CUDA's synchronise-after-op check.
+void copy_block(const char* op, const Tensor& small, const Tensor& big, int dim, int64_t offset, bool into_big) {
+  GRAIN_CUDA_DISPATCH(big.device(), op, copy_block_cuda(op, small, big, dim, offset, into_big));
+  const OuterInner ss = split_at(small.shape(), dim), sb = split_at(big.shape(), dim);
+  const size_t es = dtype_size(small.dtype());
+  const size_t width = ss.size * ss.inner * es, big_pitch = sb.size * sb.inner * es;
+  if (width == 0) return;
+  char* big_at = static_cast<char*>(big.raw_data()) + offset * sb.inner * es;
+  char* small_at = static_cast<char*>(small.raw_data());
+  for (int64_t o = 0; o < ss.outer; ++o) {
+    if (into_big)
+      std::memcpy(big_at + o * big_pitch, small_at + o * width, width);
+    else
+      std::memcpy(small_at + o * width, big_at + o * big_pitch, width);
+  }
 }
 
 Tensor permute_values(const Tensor& x, const std::vector<int64_t>& dims) {
-  if (x.device().is_cuda()) return permute_cuda(x, dims);
+  GRAIN_CUDA_DISPATCH(x.device(), "permute", permute_cuda(x, dims));
   const size_t rank = dims.size();
   Shape out_shape(rank);
   for (size_t k = 0; k < rank; ++k) out_shape[k] = x.shape()[dims[k]];
@@ -136,18 +134,16 @@ Tensor concat(const std::vector<Tensor>& xs, int64_t dim_) {
     offsets.push_back(out_shape[dim]);
     out_shape[dim] += x.shape()[dim];
   }
-  if (device.is_cuda()) return concat_cuda(xs, dim, out_shape, offsets);
   Tensor y = Tensor::empty(out_shape, xs[0].dtype(), device);
-  for (size_t i = 0; i < xs.size(); ++i) paste(xs[i], y, dim, offsets[i]);
+  for (size_t i = 0; i < xs.size(); ++i) copy_block("concat", xs[i], y, dim, offsets[i], true);
   std::vector<Shape> shapes;
   for (const Tensor& x : xs) shapes.push_back(x.shape());
   record("concat", xs, y, [shapes, offsets, dim](const Tensor& dy, const std::vector<bool>& need) {
-    if (dy.device().is_cuda()) throw_not_implemented_on_cuda("concat backward");
     std::vector<Tensor> grads(shapes.size());
     for (size_t i = 0; i < shapes.size(); ++i) {
       if (!need[i]) continue;
       grads[i] = Tensor::empty(shapes[i], dy.dtype(), dy.device());
-      cut(dy, grads[i], dim, offsets[i]);
+      copy_block("concat backward", grads[i], dy, dim, offsets[i], false);
     }
     return grads;
   });
@@ -158,15 +154,13 @@ Tensor slice(const Tensor& x, int64_t dim_, int64_t start, int64_t end) {
   const int dim = normalize_dim(dim_, x.shape().size(), "slice");
   GRAIN_CHECK(0 <= start && start <= end && end <= x.shape()[dim],
               "slice: range [" << start << ", " << end << ") out of bounds for dim " << dim << " of " << x.shape());
-  if (x.device().is_cuda()) return slice_cuda(x, dim, start, end);
   Shape out_shape = x.shape();
   out_shape[dim] = end - start;
   Tensor y = Tensor::empty(out_shape, x.dtype(), x.device());
-  cut(x, y, dim, start);
+  copy_block("slice", y, x, dim, start, false);
   record("slice", {x}, y, [in_shape = x.shape(), dim, start](const Tensor& dy, const std::vector<bool>&) {
-    if (dy.device().is_cuda()) throw_not_implemented_on_cuda("slice backward");
     Tensor dx = Tensor::zeros(in_shape, dy.dtype(), dy.device());
-    paste(dy, dx, dim, start);
+    copy_block("slice backward", dy, dx, dim, start, true);
     return std::vector<Tensor>{dx};
   });
   return y;

@@ -1,6 +1,5 @@
 // defines: time_average (see time_average.h)
 #include "engine/ops/time_average.h"
-#include "engine/ops/time_average_cuda.h"
 
 #include "engine/autograd.h"
 #include "engine/backend.h"
@@ -10,7 +9,7 @@ namespace grain {
 
 Tensor time_average(const Tensor& x) {
   GRAIN_CHECK(x.dim() == 3 && x.size(1) > 0, "time_average: input must be [N, T, C] with T > 0, got " << x.shape());
-  if (x.device().is_cuda()) return time_average_cuda(x);
+  GRAIN_CUDA_DISPATCH(x.device(), "time_average", time_average_cuda(x));
   const int64_t n = x.size(0), t = x.size(1), c = x.size(2);
   Tensor h = Tensor::zeros({n, c}, x.dtype(), x.device());
   dispatch_floating(x.dtype(), "time_average", [&]<typename T>() {
@@ -23,7 +22,6 @@ Tensor time_average(const Tensor& x) {
     }
   });
   record("time_average", {x}, h, [n, t, c](const Tensor& dh, const std::vector<bool>&) {
-    if (dh.device().is_cuda()) throw_not_implemented_on_cuda("time_average backward");
     Tensor dx = Tensor::empty({n, t, c}, dh.dtype(), dh.device());
     dispatch_floating(dh.dtype(), "time_average backward", [&]<typename T>() {
       const T* g = dh.data<T>();

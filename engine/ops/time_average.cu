@@ -1,8 +1,8 @@
-// defines: time_average_cuda (see time_average_cuda.h)
+// defines: time_average_cuda (see time_average.h)
 #include "engine/autograd.h"
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
-#include "engine/ops/time_average_cuda.h"
+#include "engine/ops/time_average.h"
 #include "kernels/cuda/sequence_kernels.h"
 
 namespace grain {

@@ -9,4 +9,10 @@ namespace grain {
 // dx[:, t, :] = dh / T. The video encoding of docs/spec/model.md; a custom kernel on CUDA.
 Tensor time_average(const Tensor& x);
 
+// ---- CUDA backend: defined in time_average.cu, compiled only with the CUDA backend;
+// time_average.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+
+// h = mean over T of x [N, T, C]; records its backward.
+Tensor time_average_cuda(const Tensor& x);
+
 }  // namespace grain

@@ -5,22 +5,25 @@
 
 #include "engine/backend.h"
 #include "engine/error.h"
-#if GRAIN_WITH_CUDA
-#include "engine/cuda/flat_optim.h"
-#endif
 
 namespace grain {
 
 namespace {
-// True when the store lives on a CUDA device (the CUDA halves are in
-// engine/cuda/flat_optim.h, with the same arithmetic in the same order).
-bool on_cuda(const ParameterStore& store, const char* op) {
+// The device of the store's flat buffers (the backend an update runs on).
+Device store_device(const ParameterStore& store, const char* op) {
   GRAIN_CHECK(store.materialized(), op << ": the parameter store is not materialized");
-  if (!store.values().device().is_cuda()) return false;
-#if !GRAIN_WITH_CUDA
-  throw_not_implemented_on_cuda(op);
-#endif
-  return true;
+  return store.values().device();
+}
+
+// g *= factor over the trainable ranges.
+void scale_gradients(ParameterStore& store, double factor) {
+  GRAIN_CUDA_DISPATCH(store_device(store, "clip_grad_norm"), "clip_grad_norm",
+                      scale_ranges_cuda(store.gradients(), store.trainable_ranges(), factor));
+  dispatch_floating(store.dtype(), "clip_grad_norm", [&]<typename T>() {
+    T* g = store.gradients().data<T>();
+    for (const auto& [offset, count] : store.trainable_ranges())
+      for (int64_t i = offset; i < offset + count; ++i) g[i] *= static_cast<T>(factor);
+  });
 }
 }  // namespace
 
@@ -31,14 +34,11 @@ Adam::Adam(ParameterStore& store, const AdamOptions& options) : Optimizer(store,
 }
 
 void Adam::step() {
-  const bool cuda = on_cuda(store_, "adam");
+  const Device device = store_device(store_, "adam");
   ++steps_;
-#if GRAIN_WITH_CUDA
-  if (cuda)
-    return cuda::adam_step(store_.values(), store_.gradients(), m_, v_, store_.trainable_ranges(), lr_,
-                           options_.beta1, options_.beta2, options_.eps, options_.weight_decay, steps_);
-#endif
-  (void)cuda;
+  GRAIN_CUDA_DISPATCH(device, "adam",
+                      adam_step_cuda(store_.values(), store_.gradients(), m_, v_, store_.trainable_ranges(), lr_,
+                                     options_.beta1, options_.beta2, options_.eps, options_.weight_decay, steps_));
   const double b1 = options_.beta1, b2 = options_.beta2, wd = options_.weight_decay;
   const double step_size = lr_ / (1.0 - std::pow(b1, static_cast<double>(steps_)));
   const double bias2_sqrt = std::sqrt(1.0 - std::pow(b2, static_cast<double>(steps_)));
@@ -65,15 +65,12 @@ Sgd::Sgd(ParameterStore& store, const SgdOptions& options) : Optimizer(store, op
 }
 
 void Sgd::step() {
-  const bool cuda = on_cuda(store_, "sgd");
+  const Device device = store_device(store_, "sgd");
   const bool first = steps_ == 0;
   ++steps_;
-#if GRAIN_WITH_CUDA
-  if (cuda)
-    return cuda::sgd_step(store_.values(), store_.gradients(), buf_, store_.trainable_ranges(), lr_,
-                          options_.momentum, options_.weight_decay, first);
-#endif
-  (void)cuda;
+  GRAIN_CUDA_DISPATCH(device, "sgd",
+                      sgd_step_cuda(store_.values(), store_.gradients(), buf_, store_.trainable_ranges(), lr_,
+                                    options_.momentum, options_.weight_decay, first));
   dispatch_floating(store_.dtype(), "sgd", [&]<typename T>() {
     T* p = store_.values().data<T>();
     const T* g = store_.gradients().data<T>();
@@ -90,11 +87,8 @@ void Sgd::step() {
 }
 
 double grad_norm(const ParameterStore& store) {
-#if GRAIN_WITH_CUDA
-  if (on_cuda(store, "grad_norm")) return cuda::grad_norm(store.gradients(), store.trainable_ranges());
-#else
-  on_cuda(store, "grad_norm");
-#endif
+  GRAIN_CUDA_DISPATCH(store_device(store, "grad_norm"), "grad_norm",
+                      grad_norm_cuda(store.gradients(), store.trainable_ranges()));
   double total = 0;
   dispatch_floating(store.dtype(), "grad_norm", [&]<typename T>() {
     const T* g = store.gradients().data<T>();
@@ -109,17 +103,7 @@ double clip_grad_norm(ParameterStore& store, double max_norm) {
   const double norm = grad_norm(store);
   const double factor = max_norm / (norm + 1e-6);
   if (factor >= 1.0 || !std::isfinite(norm)) return norm;
-#if GRAIN_WITH_CUDA
-  if (on_cuda(store, "clip_grad_norm")) {
-    cuda::scale_ranges(store.gradients(), store.trainable_ranges(), factor);
-    return norm;
-  }
-#endif
-  dispatch_floating(store.dtype(), "clip_grad_norm", [&]<typename T>() {
-    T* g = store.gradients().data<T>();
-    for (const auto& [offset, count] : store.trainable_ranges())
-      for (int64_t i = offset; i < offset + count; ++i) g[i] *= static_cast<T>(factor);
-  });
+  scale_gradients(store, factor);
   return norm;
 }
 

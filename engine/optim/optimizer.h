@@ -4,9 +4,13 @@
 // gradient buffer, skipping frozen parameters. Their state (moments, step
 // count) is flat tensors too, so a checkpoint saves it as it is. Formulas are
 // PyTorch's, so results can be compared with torch.optim step by step.
+// The CUDA halves (optimizer.cu, below) are reached like the ops' through
+// GRAIN_CUDA_DISPATCH (engine/backend.h) when the store lives on a CUDA device.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/parameters.h"
@@ -73,5 +77,21 @@ class Sgd : public Optimizer {
 double clip_grad_norm(ParameterStore& store, double max_norm);
 // The global L2 norm of the trainable gradients (non-finite if any gradient is).
 double grad_norm(const ParameterStore& store);
+
+// ---- CUDA backend: defined in optimizer.cu, compiled only with the CUDA backend;
+// optimizer.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+// Flat float32 device tensors; one kernel per (offset, count) range, with the
+// CPU loops' arithmetic in the same order.
+
+using ParameterRanges = std::vector<std::pair<int64_t, int64_t>>;  // ParameterStore::trainable_ranges()
+void adam_step_cuda(const Tensor& params, const Tensor& grads, const Tensor& m, const Tensor& v,
+                    const ParameterRanges& ranges, double lr, double beta1, double beta2, double eps,
+                    double weight_decay, int64_t step);
+void sgd_step_cuda(const Tensor& params, const Tensor& grads, const Tensor& buf, const ParameterRanges& ranges,
+                   double lr, double momentum, double weight_decay, bool first);
+// sqrt(sum of g^2) over the ranges (deterministic; synchronises to return it).
+double grad_norm_cuda(const Tensor& grads, const ParameterRanges& ranges);
+// g *= factor over the ranges.
+void scale_ranges_cuda(const Tensor& grads, const ParameterRanges& ranges, double factor);
 
 }  // namespace grain

@@ -1,5 +1,6 @@
-// defines: column_reduce — deterministic, coalesced per-column sums over the
-// rows of a row-major [M, C] matrix (bias gradients, batch-norm statistics).
+// defines: column_reduce, ColumnValues — deterministic, coalesced per-column
+// sums over the rows of a row-major [M, C] matrix (bias gradients, batch-norm
+// statistics).
 // Device code; include from .cu files.
 //
 // Pass 1: the rows are cut into at most kColumnChunks chunks; a block of
@@ -46,6 +47,14 @@ __global__ void column_partials_kernel(Op op, int64_t rows, int64_t cols, int64_
       partials[(k * chunks + chunk) * cols + c] = total;
     }
 }
+
+// The plain Op: the values of a row-major float [rows, cols] matrix x
+// (column sums: bias gradients, batch-norm means).
+struct ColumnValues {
+  const float* x;
+  int64_t cols;
+  __device__ void operator()(int64_t r, int64_t c, double* out) const { out[0] += x[r * cols + c]; }
+};
 
 // Finish has `__device__ void operator()(int64_t c, const double total[K]) const`.
 template <int K, typename Finish>

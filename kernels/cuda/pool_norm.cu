@@ -35,11 +35,6 @@ __global__ void max_pool_kernel(const float* x, PoolGeometry g, float* y, int64_
 // Batch-norm statistics as column reductions (column_reduce.cuh): a first
 // pass for the mean, a second for the squared deviations from it (the
 // two-pass form the CPU uses, stable where E[x^2] - mean^2 would cancel).
-struct ColumnOf {
-  const float* x;
-  int64_t c;
-  __device__ void operator()(int64_t r, int64_t ch, double* out) const { out[0] += x[r * c + ch]; }
-};
 struct StoreMean {
   double* mean;
   int64_t m;
@@ -145,7 +140,7 @@ void batch_norm_statistics(const float* x, int64_t m, int64_t c, double eps, dou
                            double* inv_std, float* running_mean, float* running_var, double* scratch,
                            cudaStream_t stream) {
   if (c == 0) return;
-  column_reduce<1>(ColumnOf{x, c}, StoreMean{mean, m}, m, c, scratch, stream);
+  column_reduce<1>(ColumnValues{x, c}, StoreMean{mean, m}, m, c, scratch, stream);
   column_reduce<1>(SquaredDeviation{x, mean, c},
                    StoreVariance{mean, inv_std, running_mean, running_var, m, eps, momentum}, m, c, scratch, stream);
   GRAIN_KERNEL_CHECK("batch_norm_statistics");

@@ -86,12 +86,6 @@ __global__ void finish_norm_kernel(const float* partials, int64_t count, float* 
   if (threadIdx.x == 0) out[0] = static_cast<float>(sqrt(total));
 }
 
-struct ColumnValue {
-  const float* x;
-  int64_t cols;
-  __device__ void operator()(int64_t r, int64_t c, double* out) const { out[0] += x[r * cols + c]; }
-};
-
 struct ColumnStore {
   float* y;
   float factor;
@@ -114,7 +108,7 @@ int64_t column_sum_scratch(int64_t rows, int64_t cols) { return column_chunks(ro
 
 void column_sum(const float* x, int64_t rows, int64_t cols, float* y, float factor, double* scratch,
                 cudaStream_t stream) {
-  column_reduce<1>(ColumnValue{x, cols}, ColumnStore{y, factor}, rows, cols, scratch, stream);
+  column_reduce<1>(ColumnValues{x, cols}, ColumnStore{y, factor}, rows, cols, scratch, stream);
   GRAIN_KERNEL_CHECK("column_sum");
 }
 

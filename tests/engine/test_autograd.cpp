@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/autograd.h"
+#include "engine/backend.h"
 #include "engine/device_runtime.h"
 #include "engine/ops/activation.h"
 #include "engine/ops/binary.h"
@@ -122,11 +123,18 @@ TEST_CASE("errors name the file, the line, the op and the shapes", "[errors]") {
 }
 
 TEST_CASE("CUDA requests without a GPU are clear errors, never a CPU fallback", "[errors][device]") {
+  // The ops' dispatch (GRAIN_CUDA_DISPATCH) and the device runtime agree on
+  // whether this binary has the CUDA backend.
+  CHECK(kCudaBackendBuilt == cuda_is_built());
   if (cuda_device_count() > 0) {
     SUCCEED("a GPU is present; the CUDA tests cover this machine");
     return;
   }
-  CHECK_THROWS_AS(Tensor::zeros({2}, DType::kFloat32, Device::cuda()), Error);
+  if (cuda_is_built())
+    CHECK_THROWS_AS(Tensor::zeros({2}, DType::kFloat32, Device::cuda()), Error);
+  else
+    CHECK_THROWS_WITH(Tensor::zeros({2}, DType::kFloat32, Device::cuda()),
+                      Contains("built without the CUDA backend"));
 }
 
 TEST_CASE("pinned host memory without a GPU is a clear error", "[errors][device]") {

@@ -1,6 +1,7 @@
 // gradcheck_demo: checks the gradient of every op case of the shared table
-// (tests/engine/op_cases.cpp) against central finite differences in float64
-// and prints one line per case. Exit status 1 if any case fails.
+// (op_cases.cpp beside it) against central finite differences in float64
+// and prints one line per case: the gradient tests of this folder, shown as
+// a table. Exit status 1 if any case fails.
 //   build/bin/gradcheck_demo [--filter SUBSTRING]
 #include <chrono>
 #include <cstdio>
