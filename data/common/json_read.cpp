@@ -1,8 +1,6 @@
 // defines: parse_json, describe_json (see json_read.h for the design)
 #include "data/common/json_read.h"
 
-#include "data/common/error.h"
-
 namespace grain::data {
 namespace {
 
@@ -65,20 +63,22 @@ void render(const json& v, int depth_left, size_t limit, std::string& out) {
 
 }  // namespace
 
-json parse_json(std::string_view text, const std::string& what, int max_depth, const JsonParseHook& hook) {
+json parse_json(std::string_view text, const std::string& what, int max_depth, const JsonParseHook& hook,
+                SourceSite caller) {
   // `depth` is the number of arrays/objects enclosing the event's value, so
   // a container starting at depth d is the (d+1)-th level.
   auto callback = [&](int depth, json::parse_event_t event, json& parsed) -> bool {
     if ((event == json::parse_event_t::array_start || event == json::parse_event_t::object_start) &&
         depth >= max_depth)
       throw DataError(what + ": invalid JSON: arrays/objects nested deeper than " + std::to_string(max_depth) +
-                      " levels");
+                      " levels",
+                      caller);
     return hook ? hook(depth, event, parsed) : true;
   };
   try {
     return json::parse(text.begin(), text.end(), callback);
   } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
-    throw DataError(what + ": invalid JSON: " + e.what());
+    throw DataError(what + ": invalid JSON: " + e.what(), caller);
   }
 }
 

@@ -18,6 +18,8 @@
 #include <string>
 #include <string_view>
 
+#include "data/common/error.h"
+
 namespace grain::data {
 
 inline constexpr int kMaxJsonDepth = 64;
@@ -30,9 +32,10 @@ using JsonParseHook = std::function<bool(int depth, nlohmann::json::parse_event_
 // Parses `text`. Throws DataError "<what>: invalid JSON: <reason>" on a syntax
 // error, a number outside the range of a double, or an array/object nested
 // more than `max_depth` levels deep ("[]" is depth 1, "[[]]" depth 2, a bare
-// scalar depth 0). `what` names the input (a file name, "file:line").
+// scalar depth 0). `what` names the input (a file name, "file:line"); the
+// error's file:line is the caller's.
 nlohmann::json parse_json(std::string_view text, const std::string& what, int max_depth = kMaxJsonDepth,
-                          const JsonParseHook& hook = {});
+                          const JsonParseHook& hook = {}, SourceSite caller = SourceSite::current());
 
 // A short, safe description of a value for an error message: its type and a
 // compact rendering cut after `max_depth` levels and about `max_chars`

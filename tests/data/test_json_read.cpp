@@ -52,6 +52,7 @@ TEST_CASE("data/json_read: nesting up to the limit parses, one level more is an 
   const std::string expected = "in.json: invalid JSON: arrays/objects nested deeper than 64 levels";
   CHECK_THAT(error_of(nested_arrays(65)), Catch::Contains(expected));
   CHECK_THAT(error_of(nested_objects(65)), Catch::Contains(expected));
+  CHECK_THAT(error_of(nested_arrays(65)), Catch::Contains("test_json_read.cpp:"));  // the caller's site
   CHECK_THAT(error_of("[{\"a\":[]}]", 2), Catch::Contains("nested deeper than 2 levels"));
   CHECK(error_of("[{\"a\":[]}]", 3) == "no error");
 }

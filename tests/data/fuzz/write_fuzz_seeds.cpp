@@ -89,14 +89,14 @@ int main(int argc, char** argv) {
   write_file_atomic(root / "safetensors" / "valid", grain::formats::encode_safetensors(sample));
   const std::string t = R"("t":{"dtype":"F32","shape":[2],"data_offsets":[0,8]})";
   for (const size_t depth : {size_t(100), size_t(100'000)}) {
-    const std::string d = nested_arrays(depth), suffix = "_deep" + std::to_string(depth);
-    write_file_atomic(root / "safetensors" / ("entry" + suffix), safetensors_file("{\"w\":" + v + "}"));
+    const std::string deep = nested_arrays(depth), suffix = "_deep" + std::to_string(depth);
+    write_file_atomic(root / "safetensors" / ("entry" + suffix), safetensors_file("{\"w\":" + deep + "}"));
     write_file_atomic(root / "safetensors" / ("shape" + suffix),
-                      safetensors_file(R"({"w":{"dtype":"F32","data_offsets":[0,8],"shape":)" + v + "}}"));
+                      safetensors_file(R"({"w":{"dtype":"F32","data_offsets":[0,8],"shape":)" + deep + "}}"));
     write_file_atomic(root / "safetensors" / ("metadata" + suffix),
-                      safetensors_file("{\"__metadata__\":" + v + "," + t + "}"));
+                      safetensors_file("{\"__metadata__\":" + deep + "," + t + "}"));
     write_file_atomic(root / "safetensors" / ("metadata_value" + suffix),
-                      safetensors_file("{\"__metadata__\":{\"format\":" + v + "}," + t + "}"));
+                      safetensors_file("{\"__metadata__\":{\"format\":" + deep + "}," + t + "}"));
   }
   std::printf("wrote the seeds under %s\n", root.c_str());
   return 0;
