@@ -19,7 +19,8 @@ ConfusionMatrix confusion_matrix(const std::vector<int>& predicted, const std::v
   if (predicted.size() != truth.size())
     throw std::invalid_argument("confusion_matrix: " + std::to_string(predicted.size()) + " predictions but " +
                                 std::to_string(truth.size()) + " true classes");
-  if (classes < 1) throw std::invalid_argument("confusion_matrix: classes must be >= 1, got " + std::to_string(classes));
+  if (classes < 1)
+    throw std::invalid_argument("confusion_matrix: classes must be >= 1, got " + std::to_string(classes));
   ConfusionMatrix m;
   m.classes = classes;
   m.counts.assign(static_cast<size_t>(classes) * classes, 0);
@@ -48,7 +49,8 @@ std::vector<Confusion> top_confusions(const ConfusionMatrix& m, int limit) {
     for (int p = 0; p < m.classes; ++p)
       if (t != p && m.at(t, p) > 0) cells.push_back({t, p, m.at(t, p)});
   // Stable: cells are already in (truth, predicted) order, which breaks ties.
-  std::stable_sort(cells.begin(), cells.end(), [](const Confusion& a, const Confusion& b) { return a.count > b.count; });
+  std::stable_sort(cells.begin(), cells.end(),
+                   [](const Confusion& a, const Confusion& b) { return a.count > b.count; });
   if (cells.size() > static_cast<size_t>(std::max(0, limit))) cells.resize(static_cast<size_t>(std::max(0, limit)));
   return cells;
 }

@@ -15,7 +15,10 @@ namespace grain::metrics {
 struct ConfusionMatrix {
   int classes = 0;
   std::vector<int64_t> counts;  // classes x classes, row-major: counts[t * classes + p]
-  int64_t at(int truth, int predicted) const { return counts[static_cast<std::size_t>(truth) * static_cast<std::size_t>(classes) + static_cast<std::size_t>(predicted)]; }
+  int64_t at(int truth, int predicted) const {
+    return counts[static_cast<std::size_t>(truth) * static_cast<std::size_t>(classes) +
+                  static_cast<std::size_t>(predicted)];
+  }
   int64_t row_total(int truth) const;
   int64_t total() const;
 };

@@ -46,11 +46,21 @@ std::string xml_escape(const std::string& text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         // Control characters are not allowed in XML 1.0.
         if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n') out += c;
@@ -115,8 +125,8 @@ std::string confusion_svg(const ConfusionMatrix& m, const std::vector<std::strin
     const double y = top + cell * t;
     const int64_t videos = m.row_total(t);
     const std::string& name = class_names[static_cast<size_t>(t)];
-    svg << "<g><title>" << t << ": " << xml_escape(name) << "</title><text x=\"" << fmt("%.1f", left - 6)
-        << "\" y=\"" << fmt("%.1f", y + cell / 2 + label_font * 0.35) << "\" font-size=\"" << fmt("%.1f", label_font)
+    svg << "<g><title>" << t << ": " << xml_escape(name) << "</title><text x=\"" << fmt("%.1f", left - 6) << "\" y=\""
+        << fmt("%.1f", y + cell / 2 + label_font * 0.35) << "\" font-size=\"" << fmt("%.1f", label_font)
         << "\" text-anchor=\"end\">" << xml_escape(row_labels[static_cast<size_t>(t)]) << "</text></g>\n";
     svg << "<text x=\"" << fmt("%.1f", left + grid + 6) << "\" y=\"" << fmt("%.1f", y + cell / 2 + label_font * 0.35)
         << "\" font-size=\"" << fmt("%.1f", label_font) << "\">" << m.at(t, t) << "/" << videos << "</text>\n";

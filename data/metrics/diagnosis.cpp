@@ -38,19 +38,18 @@ std::vector<Symptom> diagnose(const ValidationFacts& f, const std::string& see) 
   if (f.classification_loss && f.num_classes > 1) {
     const double chance = std::log(static_cast<double>(f.num_classes));
     if (at_chance(*f.classification_loss, chance))
-      out.push_back({"chance_loss", "chance loss: the " + f.split + " classification loss is " +
-                                        fixed(*f.classification_loss, 4) + ", at its chance value ln C = ln " +
-                                        std::to_string(f.num_classes) + " = " + fixed(chance, 4) +
-                                        " (the classifier has learned nothing beyond the class frequencies; " + see +
-                                        ")"});
+      out.push_back({"chance_loss",
+                     "chance loss: the " + f.split + " classification loss is " + fixed(*f.classification_loss, 4) +
+                         ", at its chance value ln C = ln " + std::to_string(f.num_classes) + " = " + fixed(chance, 4) +
+                         " (the classifier has learned nothing beyond the class frequencies; " + see + ")"});
   }
   if (f.caption_loss_per_token && f.vocabulary > 1) {
     const double chance = std::log(static_cast<double>(f.vocabulary));
     if (at_chance(*f.caption_loss_per_token, chance))
-      out.push_back({"chance_loss", "chance loss: the " + f.split + " caption loss is " +
-                                        fixed(*f.caption_loss_per_token, 4) +
-                                        " per token, at its chance value ln V = ln " + std::to_string(f.vocabulary) +
-                                        " = " + fixed(chance, 4) + " (the decoder has not even learned the word frequencies; " + see + ")"});
+      out.push_back({"chance_loss",
+                     "chance loss: the " + f.split + " caption loss is " + fixed(*f.caption_loss_per_token, 4) +
+                         " per token, at its chance value ln V = ln " + std::to_string(f.vocabulary) + " = " +
+                         fixed(chance, 4) + " (the decoder has not even learned the word frequencies; " + see + ")"});
   }
   return out;
 }

@@ -33,8 +33,8 @@ struct Symptom {
 
 struct ValidationFacts {
   std::string split = "validation";
-  std::optional<PredictionSpread> classes;   // most_common replaced by the class name
-  std::string class_noun = "class";          // "category", "action group"
+  std::optional<PredictionSpread> classes;  // most_common replaced by the class name
+  std::string class_noun = "class";         // "category", "action group"
   std::optional<PredictionSpread> captions;
   std::optional<double> classification_loss;  // mean cross-entropy per video
   int num_classes = 0;

@@ -20,9 +20,9 @@ struct PredictionSpread {
   int64_t videos = 0;
   int64_t distinct_predictions = 0;
   int64_t distinct_references = 0;
-  double distinct_share = 0;         // distinct_predictions / distinct_references (0 when there are none)
-  std::string most_common;           // the most frequent prediction (ties: the lexicographically smaller)
-  int64_t most_common_count = 0;     // videos given it
+  double distinct_share = 0;           // distinct_predictions / distinct_references (0 when there are none)
+  std::string most_common;             // the most frequent prediction (ties: the lexicographically smaller)
+  int64_t most_common_count = 0;       // videos given it
   int64_t most_common_references = 0;  // videos whose reference is that same answer
   // most_common_count / videos (0 for no videos).
   double most_common_share() const { return videos > 0 ? static_cast<double>(most_common_count) / videos : 0.0; }

@@ -3,7 +3,6 @@
 // the collapse and chance-loss diagnosis, and the SVG heat map (checked
 // for well-formed XML by a small independent reader below).
 #include <catch2/catch.hpp>
-
 #include <cctype>
 #include <cmath>
 #include <map>
@@ -151,7 +150,8 @@ TEST_CASE("metrics/the XML reader of these tests rejects what is not well formed
 }
 
 TEST_CASE("metrics/confusion SVG: well-formed XML, one cell per non-empty count, names escaped", "[metrics][report]") {
-  const std::vector<std::string> names{"Pushing [something] from left to right", "Pushing [something] from right to left",
+  const std::vector<std::string> names{"Pushing [something] from left to right",
+                                       "Pushing [something] from right to left",
                                        "Pretending to put <something> & \"more\" next to [something]"};
   const ConfusionMatrix m = confusion_matrix({0, 1, 1, 1, 1, 0, 2}, {0, 0, 0, 1, 1, 2, 2}, 3);
   const std::string svg = confusion_svg(m, names, "fg_classes: validation confusion matrix");
@@ -163,7 +163,7 @@ TEST_CASE("metrics/confusion SVG: well-formed XML, one cell per non-empty count,
   // Rects: background, grid, 5 non-empty cells, 3 diagonal outlines, the frame, the colour bar.
   CHECK(elements["rect"] == 1 + 1 + 5 + 3 + 1 + 1);
   CHECK_THAT(svg, Contains("&lt;something&gt; &amp; &quot;more&quot;"));
-  CHECK_THAT(svg, Contains(">2</text>"));  // counts in the cells of a small matrix
+  CHECK_THAT(svg, Contains(">2</text>"));    // counts in the cells of a small matrix
   CHECK_THAT(svg, Contains(">1/3</text>"));  // correct/videos of class 0
   // A large matrix: no counts in cells, still well formed; a class without videos is a grey row.
   std::vector<std::string> many;
@@ -213,7 +213,8 @@ TEST_CASE("metrics/diagnosis: collapse and chance losses, named in plain words",
   dominant.class_noun = "action group";
   dominant.classes->most_common = "Moving something";
   REQUIRE(diagnose(dominant, see).size() == 1);
-  CHECK_THAT(diagnose(dominant, see)[0].message, Contains("4 of 4 validation videos get the action group 'Moving something'"));
+  CHECK_THAT(diagnose(dominant, see)[0].message,
+             Contains("4 of 4 validation videos get the action group 'Moving something'"));
 
   // Chance loss: at ln C, above it, and just outside the tolerance.
   ValidationFacts loss;

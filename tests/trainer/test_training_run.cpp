@@ -470,7 +470,8 @@ TEST_CASE("summary.json and metrics.jsonl carry the spread, the baselines, the l
                           "most_common_caption_share", "majority_top1", "template_bleu_4", "template_meteor",
                           "classification_loss", "caption_loss", "caption_loss_per_token"})
     CHECK(m.contains(key));
-  CHECK(m.at("caption_loss_per_token").get<double>() == Approx(m.at("caption_loss").get<double>() / 14).epsilon(1e-9));
+  CHECK(m.at("caption_loss_per_token").get<double>() ==
+        Approx(m.at("caption_loss").get<double>() / 14).epsilon(1e-9));
   const int vocabulary = data::Vocabulary::load(out / "vocabulary.json").size();
   CHECK(summary.at("chance_losses").at("caption_loss_per_token").get<double>() == Approx(std::log(vocabulary)));
   CHECK(summary.at("chance_losses").at("classification_loss").get<double>() == Approx(std::log(34.0)));

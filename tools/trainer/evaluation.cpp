@@ -45,7 +45,8 @@ std::string template_caption(const metrics::TemplateBaseline& baseline, int cate
 
 EvalBaselines make_baselines(const TrainingData& data, const TrainerConfig& config) {
   EvalBaselines b;
-  for (const data::VideoLabel& v : data.train_videos) b.training_classes.push_back(data::class_index(config.labels.classes, v));
+  for (const data::VideoLabel& v : data.train_videos)
+    b.training_classes.push_back(data::class_index(config.labels.classes, v));
   if (config.labels.captioning() && config.labels.classes == data::ClassView::kCategory) {
     metrics::TemplateBaseline baseline;
     for (const data::VideoLabel& v : data.train_videos)
@@ -131,7 +132,8 @@ EvalResult evaluate_split(const VideoModel& model, TrainingData& data, const Tra
   result.metrics[metrics::kTop1] = metrics::top1_accuracy_percent(predicted, truth);
   result.metrics[metrics::kTop5] = metrics::top_k_accuracy_percent(ranked, truth, 5);
   result.class_spread = metrics::prediction_spread(predicted, truth);
-  result.class_spread->most_common = data.class_names.at(static_cast<size_t>(std::stoi(result.class_spread->most_common)));
+  const int most_common_class = std::stoi(result.class_spread->most_common);
+  result.class_spread->most_common = data.class_names.at(static_cast<size_t>(most_common_class));
   result.metrics[metrics::kDistinctClassShare] = result.class_spread->distinct_share;
   result.metrics[metrics::kMostCommonClassShare] = result.class_spread->most_common_share();
   if (task.captioning()) {
@@ -142,7 +144,8 @@ EvalResult evaluate_split(const VideoModel& model, TrainingData& data, const Tra
     result.metrics[metrics::kMostCommonCaptionShare] = result.caption_spread->most_common_share();
   }
   if (baselines) {
-    result.metrics[metrics::kMajorityTop1] = metrics::majority_class_accuracy_percent(baselines->training_classes, truth);
+    result.metrics[metrics::kMajorityTop1] =
+        metrics::majority_class_accuracy_percent(baselines->training_classes, truth);
     if (task.captioning() && !baselines->template_captions.empty()) {
       std::vector<std::string> template_hypotheses;
       for (int c : predicted) template_hypotheses.push_back(baselines->template_captions.at(static_cast<size_t>(c)));
@@ -184,7 +187,8 @@ nlohmann::json write_class_report(const EvalResult& r, const TrainingData& data,
   const std::vector<metrics::ClassAccuracy> accuracy = metrics::per_class_accuracy(m);
   nlohmann::json per_class = nlohmann::json::array();
   for (size_t c = 0; c < names.size(); ++c) {
-    nlohmann::json entry{{"class", c}, {"name", names[c]}, {"videos", accuracy[c].videos}, {"correct", accuracy[c].correct}};
+    nlohmann::json entry{
+        {"class", c}, {"name", names[c]}, {"videos", accuracy[c].videos}, {"correct", accuracy[c].correct}};
     entry[metrics::kTop1] = accuracy[c].videos > 0 ? nlohmann::json(accuracy[c].percent()) : nlohmann::json(nullptr);
     per_class.push_back(std::move(entry));
   }

@@ -71,7 +71,8 @@ std::string describe(const std::map<std::string, double>& m, const TrainingData&
   std::string baselines;
   if (has(metrics::kMajorityTop1)) baselines += " majority-class top1 " + number(m.at(metrics::kMajorityTop1));
   const std::string template_bleu = std::string(metrics::kTemplatePrefix) + metrics::kBleu4;
-  if (has(template_bleu)) baselines += std::string(baselines.empty() ? "" : ",") + " template bleu_4 " + number(m.at(template_bleu));
+  if (has(template_bleu))
+    baselines += std::string(baselines.empty() ? "" : ",") + " template bleu_4 " + number(m.at(template_bleu));
   if (!baselines.empty()) text += "; baselines:" + baselines;
   std::string losses;
   if (has(metrics::kClassificationLoss))
