@@ -6,8 +6,8 @@
 // token_accuracy, majority_top1); BLEU, ROUGE-L and METEOR are 0-1; CIDEr-D
 // 0-10; shares are 0-1 (distinct_*_share can exceed 1). Losses: loss is the
 // weighted total; classification_loss the mean cross-entropy per video
-// (chance ln C); caption_loss the caption NLL summed over a caption's words
-// and averaged over videos (what training minimises), caption_loss_per_token
+// (chance ln C); caption_loss the caption NLL summed over a caption's scored
+// tokens and averaged over videos (what training minimises), caption_loss_per_token
 // the same NLL over the number of scored tokens (chance ln V).
 #pragma once
 
