@@ -3,7 +3,12 @@
 // The same names everywhere a number is written: the trainer's
 // metrics.jsonl, TensorBoard tags (<split>/<name>), summary.json, and
 // `evaluate --json`. Percentages are 0-100 (top1, top5, exact_match,
-// token_accuracy); BLEU, ROUGE-L and METEOR are 0-1; CIDEr-D 0-10.
+// token_accuracy, majority_top1); BLEU, ROUGE-L and METEOR are 0-1; CIDEr-D
+// 0-10; shares are 0-1 (distinct_*_share can exceed 1). Losses: loss is the
+// weighted total; classification_loss the mean cross-entropy per video
+// (chance ln C); caption_loss the caption NLL summed over a caption's scored
+// tokens and averaged over videos (what training minimises), caption_loss_per_token
+// the same NLL over the number of scored tokens (chance ln V).
 #pragma once
 
 #include <map>
@@ -27,12 +32,35 @@ inline constexpr char kTokenAccuracy[] = "token_accuracy";
 inline constexpr char kLoss[] = "loss";
 inline constexpr char kClassificationLoss[] = "classification_loss";
 inline constexpr char kCaptionLoss[] = "caption_loss";
+inline constexpr char kCaptionLossPerToken[] = "caption_loss_per_token";
+
+// Baselines beside the model's numbers: the accuracy of always answering the
+// most frequent training class, and the template baseline's caption scores
+// (template_<caption metric>: the predicted category's template filled with
+// its most frequent training objects).
+inline constexpr char kMajorityTop1[] = "majority_top1";
+inline constexpr char kTemplatePrefix[] = "template_";
+
+// The spread of the predictions (data/metrics/prediction_spread.h):
+// distinct answers over distinct references, and the share of the videos
+// given the most common answer.
+inline constexpr char kDistinctClassShare[] = "distinct_class_share";
+inline constexpr char kDistinctCaptionShare[] = "distinct_caption_share";
+inline constexpr char kMostCommonClassShare[] = "most_common_class_share";
+inline constexpr char kMostCommonCaptionShare[] = "most_common_caption_share";
 
 // Every caption score under its name.
 inline std::map<std::string, double> metric_values(const CaptionScores& s) {
   return {{kBleu1, s.bleu[0]},   {kBleu2, s.bleu[1]},    {kBleu3, s.bleu[2]},
           {kBleu4, s.bleu[3]},   {kRougeL, s.rouge_l},   {kMeteor, s.meteor},
           {kCiderD, s.cider_d},  {kExactMatch, s.exact_match}, {kTokenAccuracy, s.token_accuracy}};
+}
+
+// The template baseline's scores: template_bleu_4, template_rouge_l, ...
+inline std::map<std::string, double> template_metric_values(const CaptionScores& s) {
+  std::map<std::string, double> out;
+  for (const auto& [name, value] : metric_values(s)) out[kTemplatePrefix + name] = value;
+  return out;
 }
 
 }  // namespace grain::metrics

@@ -45,10 +45,10 @@ void TemplateBaseline::add_training_example(int category, std::string_view templ
   for (size_t i = 0; i < placeholders.size(); ++i) ++c.slot_counts[i][placeholders[i]];
 }
 
-std::string TemplateBaseline::caption(int category, std::string_view fallback_template) const {
+std::optional<TemplateBaseline::Fills> TemplateBaseline::fills(int category) const {
   auto it = categories_.find(category);
-  if (it == categories_.end()) return fill_template(fallback_template, {});
-  std::vector<std::string> fills;
+  if (it == categories_.end()) return std::nullopt;
+  Fills f{it->second.template_text, {}};
   for (const auto& counts : it->second.slot_counts) {
     // std::map iterates in lexicographic order, so the first maximum wins ties.
     const std::string* best = nullptr;
@@ -58,9 +58,14 @@ std::string TemplateBaseline::caption(int category, std::string_view fallback_te
         best = &text;
         best_count = count;
       }
-    fills.push_back(best ? *best : std::string("something"));
+    f.placeholders.push_back(best ? *best : std::string("something"));
   }
-  return fill_template(it->second.template_text, fills);
+  return f;
+}
+
+std::string TemplateBaseline::caption(int category, std::string_view fallback_template) const {
+  const std::optional<Fills> f = fills(category);
+  return f ? fill_template(f->template_text, f->placeholders) : fill_template(fallback_template, {});
 }
 
 }  // namespace grain::metrics

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,16 @@ class TemplateBaseline {
   // The baseline caption (lower-case) for a category; `fallback_template`
   // (e.g. the labels.json name) is used when the category was never seen.
   std::string caption(int category, std::string_view fallback_template = "") const;
+
+  // The category's template and its most frequent placeholder per slot (the
+  // fills caption() uses, as written in training, not lower-cased), for a
+  // caller that reduces the objects further (simplified captions); nullopt
+  // when the category was never seen.
+  struct Fills {
+    std::string template_text;
+    std::vector<std::string> placeholders;
+  };
+  std::optional<Fills> fills(int category) const;
 
  private:
   struct Category {

@@ -418,3 +418,108 @@ TEST_CASE("SIGINT stops the trainer with status 130 and a resume command, and --
   CHECK(wait_status(again) == 0);
   CHECK(nlohmann::json::parse(file_bytes(out / "summary.json")).at("steps") == stopped_at + 1);
 }
+
+// When a model has not learned: the reports of each validation, the
+// diagnosis and the per-class results (docs/trainer.md).
+
+TEST_CASE("a run built to collapse warns, naming the symptom and pointing to docs/trainer.md", "[trainer][report]") {
+  // lr 1e-12: the weights stay at their initial values, whose classifier
+  // gives every validation video the same action group (checked below from
+  // the predictions, independently of the diagnosis).
+  const fs::path out = scratch() / "collapse";
+  run(config_yaml("cg_classes", out), {"optimizer.lr=1e-12"});
+  std::map<int, int> predicted;
+  for (const auto& p : jsonl(out / "predictions-validation.jsonl")) ++predicted[p.at("class").get<int>()];
+  REQUIRE(predicted.size() == 1);
+  const nlohmann::json summary = nlohmann::json::parse(file_bytes(out / "summary.json"));
+  const nlohmann::json& diagnosis = summary.at("diagnosis");
+  REQUIRE(diagnosis.is_array());
+  REQUIRE(!diagnosis.empty());
+  CHECK(diagnosis.at(0).at("kind") == "collapse");
+  const std::string message = diagnosis.at(0).at("message");
+  CHECK_THAT(message, Contains("collapse: 4 of 4 validation videos get the action group '") &&
+                          Contains("docs/trainer.md, 'When a model has not learned'"));
+  // Printed at both epoch-end validations (the second is the final evaluation).
+  CHECK(summary.at("warnings").size() >= 2);
+  CHECK(summary.at("metrics").at("most_common_class_share") == 1.0);
+}
+
+TEST_CASE("a healthy tiny run does not warn", "[trainer][report]") {
+  // 20 epochs on the 12 training videos, validated on them: the model learns
+  // them (about 2/3 right, loss well below ln 10), so there is no collapse and
+  // no loss at its chance value.
+  const fs::path out = scratch() / "healthy";
+  run(config_yaml("cg_classes", out), {"optimizer.lr=0.003", "train.epochs=20", "dataset.eval_split=train"});
+  const nlohmann::json summary = nlohmann::json::parse(file_bytes(out / "summary.json"));
+  INFO(summary.dump(1));
+  REQUIRE(summary.at("diagnosis").is_array());
+  CHECK(summary.at("diagnosis").empty());
+  CHECK(summary.at("metrics").at("classification_loss").get<double>() < 0.9 * std::log(10.0));
+  CHECK(summary.at("metrics").at("most_common_class_share").get<double>() <= 0.5);
+}
+
+TEST_CASE("summary.json and metrics.jsonl carry the spread, the baselines, the losses and the per-class results",
+          "[trainer][report]") {
+  const fs::path out = scratch() / "report-fields";
+  // score_padding: every one of the 14 caption positions is scored, so the
+  // caption loss per token is the per-video caption loss over 14 exactly.
+  run(config_yaml("fg_captions", out), {"train.max_steps=3", "loss.score_padding=true"});
+  const nlohmann::json summary = nlohmann::json::parse(file_bytes(out / "summary.json"));
+  const nlohmann::json& m = summary.at("metrics");
+  for (const char* key : {"distinct_class_share", "distinct_caption_share", "most_common_class_share",
+                          "most_common_caption_share", "majority_top1", "template_bleu_4", "template_meteor",
+                          "classification_loss", "caption_loss", "caption_loss_per_token"})
+    CHECK(m.contains(key));
+  CHECK(m.at("caption_loss_per_token").get<double>() ==
+        Approx(m.at("caption_loss").get<double>() / 14).epsilon(1e-9));
+  const int vocabulary = data::Vocabulary::load(out / "vocabulary.json").size();
+  CHECK(summary.at("chance_losses").at("caption_loss_per_token").get<double>() == Approx(std::log(vocabulary)));
+  CHECK(summary.at("chance_losses").at("classification_loss").get<double>() == Approx(std::log(34.0)));
+  // The distinct shares, counted here from the predictions and the references.
+  const nlohmann::json validation = nlohmann::json::parse(file_bytes(dataset() / "validation.json"));
+  std::set<std::string> references, captions;
+  for (const auto& v : validation) references.insert(v.at("label").get<std::string>());
+  for (const auto& p : jsonl(out / "predictions-validation.jsonl")) captions.insert(p.at("caption").get<std::string>());
+  CHECK(m.at("distinct_caption_share").get<double>() ==
+        Approx(static_cast<double>(captions.size()) / static_cast<double>(references.size())));
+  // Validation lines of metrics.jsonl have the same keys.
+  bool seen = false;
+  for (const auto& line : jsonl(out / "metrics.jsonl"))
+    if (line.at("split") == "validation") seen = line.contains("distinct_caption_share") && line.contains("template_bleu_4");
+  CHECK(seen);
+  // Per-class results: one entry per category, videos adding up to the split.
+  const nlohmann::json& per_class = summary.at("per_class");
+  REQUIRE(per_class.size() == 34);
+  int64_t videos = 0, correct = 0;
+  for (const auto& c : per_class) videos += c.at("videos").get<int64_t>(), correct += c.at("correct").get<int64_t>();
+  CHECK(videos == 4);
+  CHECK(100.0 * static_cast<double>(correct) / 4 == Approx(m.at("top1").get<double>()));
+  // The confusion matrix: 34 x 34, counts adding up to the split size, the diagonal = the correct ones.
+  const nlohmann::json confusion = nlohmann::json::parse(file_bytes(out / "confusion-validation.json"));
+  REQUIRE(confusion.at("matrix").size() == 34);
+  int64_t total = 0, diagonal = 0;
+  for (size_t t = 0; t < 34; ++t) {
+    REQUIRE(confusion.at("matrix").at(t).size() == 34);
+    for (size_t p = 0; p < 34; ++p) total += confusion.at("matrix").at(t).at(p).get<int64_t>();
+    diagonal += confusion.at("matrix").at(t).at(t).get<int64_t>();
+  }
+  CHECK(total == 4);
+  CHECK(diagonal == correct);
+  // Rebuilt here from labels.json, validation.json and the predictions: each
+  // video adds one to the cell (its category, its predicted class).
+  const nlohmann::json labels = nlohmann::json::parse(file_bytes(dataset() / "labels.json"));
+  std::map<std::string, int> predicted_of;
+  for (const auto& p : jsonl(out / "predictions-validation.jsonl")) predicted_of[p.at("id")] = p.at("class");
+  std::vector<std::vector<int64_t>> expected(34, std::vector<int64_t>(34, 0));
+  for (const auto& v : validation) {
+    std::string name = v.at("template");
+    std::erase_if(name, [](char ch) { return ch == '[' || ch == ']'; });
+    const int truth = std::stoi(labels.at(name).get<std::string>());
+    ++expected[static_cast<size_t>(truth)][static_cast<size_t>(predicted_of.at(v.at("id")))];
+  }
+  CHECK(confusion.at("matrix").get<std::vector<std::vector<int64_t>>>() == expected);
+  CHECK(summary.at("confusion_matrix").at("svg") == "confusion-validation.svg");
+  const std::string svg = file_bytes(out / "confusion-validation.svg");
+  CHECK(svg.rfind("<?xml", 0) == 0);
+  CHECK_THAT(svg, Contains("</svg>"));
+}

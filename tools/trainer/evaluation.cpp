@@ -1,23 +1,65 @@
-// defines: evaluate_split (see evaluation.h)
+// defines: make_baselines, evaluate_split, diagnose_evaluation, write_class_report (see evaluation.h)
 #include "tools/trainer/evaluation.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 #include "data/common/file_io.h"
 #include "data/metrics/caption_metrics.h"
 #include "data/metrics/classification_accuracy.h"
+#include "data/metrics/confusion_matrix.h"
+#include "data/metrics/confusion_svg.h"
 #include "data/metrics/metric_names.h"
+#include "data/metrics/template_baseline.h"
 #include "data/ssv2/label_view.h"
+#include "data/ssv2/template_text.h"
 #include "engine/autograd.h"
 #include "engine/error.h"
 #include "tools/trainer/batch_tensors.h"
 
 namespace grain {
 
+namespace {
+
+// The template baseline's caption of a category in the task's caption view:
+// for simplified captions the template is filled with the most frequent
+// training objects and then reduced the way the dataset's simplified captions
+// are (each object to its last word, data/ssv2/template_text.h).
+std::string template_caption(const metrics::TemplateBaseline& baseline, int category, const std::string& fallback,
+                             data::CaptionView view) {
+  if (view == data::CaptionView::kSimplified) {
+    const std::optional<metrics::TemplateBaseline::Fills> f = baseline.fills(category);
+    const std::string& text = f ? f->template_text : fallback;
+    const int slots = data::count_placeholders(text);
+    const std::vector<std::string> objects =
+        f ? f->placeholders : std::vector<std::string>(static_cast<size_t>(slots), "something");
+    if (static_cast<int>(objects.size()) == slots) return data::simplified_caption(text, objects);
+  }
+  return baseline.caption(category, fallback);
+}
+
+}  // namespace
+
+EvalBaselines make_baselines(const TrainingData& data, const TrainerConfig& config) {
+  EvalBaselines b;
+  for (const data::VideoLabel& v : data.train_videos)
+    b.training_classes.push_back(data::class_index(config.labels.classes, v));
+  if (config.labels.captioning() && config.labels.classes == data::ClassView::kCategory) {
+    metrics::TemplateBaseline baseline;
+    for (const data::VideoLabel& v : data.train_videos)
+      baseline.add_training_example(v.category, v.template_name, v.placeholders);
+    for (size_t c = 0; c < data.category_names.size(); ++c)
+      b.template_captions.push_back(
+          template_caption(baseline, static_cast<int>(c), data.category_names[c], config.labels.captions));
+  }
+  return b;
+}
+
 EvalResult evaluate_split(const VideoModel& model, TrainingData& data, const TrainerConfig& config, Device device,
-                          const std::filesystem::path& predictions_file) {
+                          const std::filesystem::path& predictions_file, const EvalBaselines* baselines) {
   GRAIN_CHECK(data.eval_loader, "evaluation: split " << config.eval_split << " is empty");
   const data::TaskLabels& task = config.labels;
   NoGradGuard no_grad;
@@ -26,7 +68,7 @@ EvalResult evaluate_split(const VideoModel& model, TrainingData& data, const Tra
   std::vector<int> predicted, truth;
   std::vector<std::vector<int>> ranked;
   std::vector<std::string> hypotheses, references;
-  double loss_sum = 0, classification_loss_sum = 0, caption_loss_sum = 0;
+  double loss_sum = 0, classification_loss_sum = 0, caption_loss_sum = 0, caption_tokens = 0;
   std::string lines;
 
   data::DataLoader& loader = *data.eval_loader;
@@ -41,7 +83,9 @@ EvalResult evaluate_split(const VideoModel& model, TrainingData& data, const Tra
       const LossParts loss = model_loss(output, t.classes, t.caption_targets, t.caption_mask, config.loss);
       loss_sum += loss.total.item() * t.size;
       classification_loss_sum += loss.classification * t.size;
-      caption_loss_sum += loss.caption * t.size;
+      caption_loss_sum += loss.caption * t.size;  // sequence_nll averages the summed NLL over the batch
+      if (config.loss.caption != 0)
+        for (double m : t.caption_mask.to_vector()) caption_tokens += m;
     }
     const std::vector<double> logits = output.class_logits.to_vector();
     const int64_t k = output.class_logits.size(1);
@@ -81,14 +125,105 @@ EvalResult evaluate_split(const VideoModel& model, TrainingData& data, const Tra
   const double n = static_cast<double>(result.videos);
   result.metrics[metrics::kLoss] = loss_sum / n;
   if (config.loss.classification != 0) result.metrics[metrics::kClassificationLoss] = classification_loss_sum / n;
-  if (config.loss.caption != 0) result.metrics[metrics::kCaptionLoss] = caption_loss_sum / n;
+  if (config.loss.caption != 0) {
+    result.metrics[metrics::kCaptionLoss] = caption_loss_sum / n;
+    if (caption_tokens > 0) result.metrics[metrics::kCaptionLossPerToken] = caption_loss_sum / caption_tokens;
+  }
   result.metrics[metrics::kTop1] = metrics::top1_accuracy_percent(predicted, truth);
   result.metrics[metrics::kTop5] = metrics::top_k_accuracy_percent(ranked, truth, 5);
+  result.class_spread = metrics::prediction_spread(predicted, truth);
+  const int most_common_class = std::stoi(result.class_spread->most_common);
+  result.class_spread->most_common = data.class_names.at(static_cast<size_t>(most_common_class));
+  result.metrics[metrics::kDistinctClassShare] = result.class_spread->distinct_share;
+  result.metrics[metrics::kMostCommonClassShare] = result.class_spread->most_common_share();
   if (task.captioning()) {
     for (const auto& [name, value] : metrics::metric_values(metrics::score_captions(hypotheses, references)))
       result.metrics[name] = value;
+    result.caption_spread = metrics::prediction_spread(hypotheses, references);
+    result.metrics[metrics::kDistinctCaptionShare] = result.caption_spread->distinct_share;
+    result.metrics[metrics::kMostCommonCaptionShare] = result.caption_spread->most_common_share();
   }
+  if (baselines) {
+    result.metrics[metrics::kMajorityTop1] =
+        metrics::majority_class_accuracy_percent(baselines->training_classes, truth);
+    if (task.captioning() && !baselines->template_captions.empty()) {
+      std::vector<std::string> template_hypotheses;
+      for (int c : predicted) template_hypotheses.push_back(baselines->template_captions.at(static_cast<size_t>(c)));
+      for (const auto& [name, value] :
+           metrics::template_metric_values(metrics::score_captions(template_hypotheses, references)))
+        result.metrics[name] = value;
+    }
+  }
+  result.predicted_classes = std::move(predicted);
+  result.true_classes = std::move(truth);
   return result;
+}
+
+std::vector<metrics::Symptom> diagnose_evaluation(const EvalResult& r, const TrainingData& data,
+                                                  const TrainerConfig& config) {
+  if (!r.labelled || r.videos == 0) return {};
+  metrics::ValidationFacts facts;
+  facts.split = config.eval_split;
+  facts.classes = r.class_spread;
+  facts.class_noun = data::class_noun(config.labels.classes);
+  facts.captions = r.caption_spread;
+  facts.num_classes = static_cast<int>(data.num_classes);
+  facts.vocabulary = data.vocabulary ? data.vocabulary->size() : 0;
+  auto metric = [&](const char* name) -> std::optional<double> {
+    const auto it = r.metrics.find(name);
+    return it == r.metrics.end() ? std::nullopt : std::optional<double>(it->second);
+  };
+  facts.classification_loss = metric(metrics::kClassificationLoss);
+  facts.caption_loss_per_token = metric(metrics::kCaptionLossPerToken);
+  return metrics::diagnose(facts, kNotLearnedSection);
+}
+
+nlohmann::json write_class_report(const EvalResult& r, const TrainingData& data, const TrainerConfig& config,
+                                  const std::filesystem::path& dir) {
+  GRAIN_CHECK(r.labelled, "class report: split " << config.eval_split << " is unlabelled");
+  const std::vector<std::string>& names = data.class_names;
+  const metrics::ConfusionMatrix m =
+      metrics::confusion_matrix(r.predicted_classes, r.true_classes, static_cast<int>(names.size()));
+  const std::vector<metrics::ClassAccuracy> accuracy = metrics::per_class_accuracy(m);
+  nlohmann::json per_class = nlohmann::json::array();
+  for (size_t c = 0; c < names.size(); ++c) {
+    nlohmann::json entry{
+        {"class", c}, {"name", names[c]}, {"videos", accuracy[c].videos}, {"correct", accuracy[c].correct}};
+    entry[metrics::kTop1] = accuracy[c].videos > 0 ? nlohmann::json(accuracy[c].percent()) : nlohmann::json(nullptr);
+    per_class.push_back(std::move(entry));
+  }
+  nlohmann::json confusions = nlohmann::json::array();
+  for (const metrics::Confusion& x : metrics::top_confusions(m, 20))
+    confusions.push_back({{"true", x.truth},
+                          {"true_name", names[static_cast<size_t>(x.truth)]},
+                          {"predicted", x.predicted},
+                          {"predicted_name", names[static_cast<size_t>(x.predicted)]},
+                          {"videos", x.count}});
+  nlohmann::json matrix = nlohmann::json::array();
+  for (int t = 0; t < m.classes; ++t) {
+    const auto row = m.counts.begin() + static_cast<std::ptrdiff_t>(t) * m.classes;
+    matrix.push_back(std::vector<int64_t>(row, row + m.classes));
+  }
+  const std::string stem = "confusion-" + config.eval_split;
+  const nlohmann::json file{{"split", config.eval_split},
+                            {"task", config.task_name},
+                            {"videos", m.total()},
+                            {"classes", names},
+                            {"rows", "true class"},
+                            {"columns", "predicted class"},
+                            {"matrix", matrix},
+                            {"per_class", per_class},
+                            {"top_confusions", confusions}};
+  data::write_file_atomic(dir / (stem + ".json"), file.dump(1) + "\n");
+  char top1_text[32];
+  std::snprintf(top1_text, sizeof top1_text, "%.1f", r.metrics.at(metrics::kTop1));
+  const std::string title = config.task_name + ": " + config.eval_split + " confusion matrix (" +
+                            std::to_string(m.total()) + " videos, top-1 " +
+                            top1_text + "%)";
+  data::write_file_atomic(dir / (stem + ".svg"), metrics::confusion_svg(m, names, title));
+  return nlohmann::json{{"per_class", per_class},
+                        {"top_confusions", confusions},
+                        {"confusion_matrix", {{"json", stem + ".json"}, {"svg", stem + ".svg"}}}};
 }
 
 }  // namespace grain

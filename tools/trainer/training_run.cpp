@@ -53,15 +53,42 @@ std::string format_percent(double value) {
   return text;
 }
 
-std::string describe(const std::map<std::string, double>& m) {
+std::string number(double value) {
   std::ostringstream os;
   os.precision(4);
-  for (const char* key : {metrics::kTop1, metrics::kTop5, metrics::kBleu4, metrics::kRougeL, metrics::kMeteor,
-                          metrics::kCiderD, metrics::kExactMatch, metrics::kLoss}) {
-    auto it = m.find(key);
-    if (it != m.end()) os << " " << key << " " << it->second;
-  }
+  os << value;
   return os.str();
+}
+
+// One validation in a line: the model's numbers, then the baselines beside
+// them, the losses against their chance values, and the spread of the answers.
+std::string describe(const std::map<std::string, double>& m, const TrainingData& data) {
+  auto has = [&](const std::string& key) { return m.find(key) != m.end(); };
+  std::string text;
+  for (const char* key : {metrics::kTop1, metrics::kTop5, metrics::kBleu4, metrics::kRougeL, metrics::kMeteor,
+                          metrics::kCiderD, metrics::kExactMatch, metrics::kLoss})
+    if (has(key)) text += std::string(" ") + key + " " + number(m.at(key));
+  std::string baselines;
+  if (has(metrics::kMajorityTop1)) baselines += " majority-class top1 " + number(m.at(metrics::kMajorityTop1));
+  const std::string template_bleu = std::string(metrics::kTemplatePrefix) + metrics::kBleu4;
+  if (has(template_bleu))
+    baselines += std::string(baselines.empty() ? "" : ",") + " template bleu_4 " + number(m.at(template_bleu));
+  if (!baselines.empty()) text += "; baselines:" + baselines;
+  std::string losses;
+  if (has(metrics::kClassificationLoss))
+    losses += " classification " + number(m.at(metrics::kClassificationLoss)) + " (chance ln " +
+              std::to_string(data.num_classes) + " = " + number(std::log(static_cast<double>(data.num_classes))) + ")";
+  if (has(metrics::kCaptionLossPerToken) && data.vocabulary)
+    losses += std::string(losses.empty() ? "" : ",") + " caption " + number(m.at(metrics::kCaptionLossPerToken)) +
+              " per token (chance ln " + std::to_string(data.vocabulary->size()) + " = " +
+              number(std::log(static_cast<double>(data.vocabulary->size()))) + ")";
+  if (!losses.empty()) text += "; losses:" + losses;
+  std::string distinct;
+  if (has(metrics::kDistinctClassShare)) distinct += " classes " + number(m.at(metrics::kDistinctClassShare));
+  if (has(metrics::kDistinctCaptionShare))
+    distinct += std::string(distinct.empty() ? "" : ",") + " captions " + number(m.at(metrics::kDistinctCaptionShare));
+  if (!distinct.empty()) text += "; distinct/reference share:" + distinct;
+  return text;
 }
 
 std::string scored_text(const EvalResult& r) {
@@ -113,6 +140,7 @@ TrainingRun::TrainingRun(const TrainerConfig& config, std::string config_yaml, c
   schedule_ = make_schedule(c_);
   summary_.chance_accuracy = setup_.chance_accuracy;
   summary_.majority_accuracy = setup_.majority_accuracy;
+  baselines_ = make_baselines(setup_.data, c_);
   steps_per_epoch_ = setup_.data.train_loader->batches_per_epoch();
   GRAIN_CHECK(steps_per_epoch_ > 0, "trainer: no complete batch of " << c_.batch_size << " in the training split");
   total_steps_ = c_.epochs * steps_per_epoch_;
@@ -282,13 +310,26 @@ void TrainingRun::log_training_window() {
   window_start_ = std::chrono::steady_clock::now();
 }
 
+void TrainingRun::report_symptoms(const EvalResult& r) {
+  // Before the end of the first epoch a model that has not learned yet is expected.
+  last_symptoms_.reset();
+  if (state_.epoch < 1) return;
+  last_symptoms_ = diagnose_evaluation(r, setup_.data, c_);
+  for (const metrics::Symptom& s : *last_symptoms_) {
+    say("warning: " + s.message);
+    warnings_.push_back({{"step", state_.step}, {"kind", s.kind}, {"message", s.message}});
+  }
+}
+
 void TrainingRun::validate() {
-  EvalResult r = evaluate_split(*setup_.model, setup_.data, c_, setup_.device, predictions_file_);
+  EvalResult r = evaluate_split(*setup_.model, setup_.data, c_, setup_.device, predictions_file_, &baselines_);
   ++state_.validations;
   last_eval_step_ = state_.step;
   if (r.labelled) {
     log_->write(c_.eval_split, state_.step, state_.epoch, r.metrics);
-    say("validation at step " + std::to_string(state_.step) + " (" + scored_text(r) + "):" + describe(r.metrics));
+    say("validation at step " + std::to_string(state_.step) + " (" + scored_text(r) + "):" +
+        describe(r.metrics, setup_.data));
+    report_symptoms(r);
     const double value = r.metrics.at(selection_metric(c_));
     if (value > state_.best_value) state_.best_value = value, state_.best_step = state_.step;
     // The schedule's clock is the validation count; the plateau schedule watches the validation loss.
@@ -327,15 +368,20 @@ void TrainingRun::checkpoint(bool best) {
 void TrainingRun::final_evaluation() {
   if (!setup_.data.eval_loader || summary_.reason == StopReason::kSignal) return;
   if (last_eval_step_ != state_.step) {  // the last step's validation is the final one: not repeated
-    EvalResult r = evaluate_split(*setup_.model, setup_.data, c_, setup_.device, predictions_file_);
-    if (r.labelled) log_->write(c_.eval_split, state_.step, state_.epoch, r.metrics);
+    EvalResult r = evaluate_split(*setup_.model, setup_.data, c_, setup_.device, predictions_file_, &baselines_);
+    if (r.labelled) {
+      log_->write(c_.eval_split, state_.step, state_.epoch, r.metrics);
+      report_symptoms(r);
+    }
     last_eval_ = std::move(r);
     last_eval_step_ = state_.step;
   }
   const EvalResult& r = *last_eval_;
-  say("final " + c_.eval_split + " (" + scored_text(r) + "):" + describe(r.metrics) + "  [chance " +
+  say("final " + c_.eval_split + " (" + scored_text(r) + "):" + describe(r.metrics, setup_.data) + "  [chance " +
       format_percent(summary_.chance_accuracy) + ", majority class " + format_percent(summary_.majority_accuracy) +
       "]");
+  if (r.labelled && last_symptoms_ && last_symptoms_->empty())
+    say("no sign of a model that has not learned (no collapse, no loss at its chance value)");
 }
 
 void TrainingRun::write_summary() {
@@ -369,6 +415,23 @@ void TrainingRun::write_summary() {
                    {"seconds", summary_.seconds},
                    {"predictions", summary_.predictions.empty() ? nullptr : nlohmann::json(summary_.predictions.string())}};
   if (last_eval_ && !last_eval_->left_out.empty()) s["left_out_videos"] = last_eval_->left_out;
+  // Whether the model has learned: chance values of the losses, the final
+  // evaluation's symptoms (null before the end of the first epoch, when none
+  // are looked for), every warning printed, and the per-class results.
+  nlohmann::json chance_losses{{metrics::kClassificationLoss, std::log(static_cast<double>(setup_.data.num_classes))}};
+  if (setup_.data.vocabulary)
+    chance_losses[metrics::kCaptionLossPerToken] = std::log(static_cast<double>(setup_.data.vocabulary->size()));
+  s["chance_losses"] = chance_losses;
+  nlohmann::json diagnosis = nullptr;
+  if (last_symptoms_) {
+    diagnosis = nlohmann::json::array();
+    for (const metrics::Symptom& symptom : *last_symptoms_)
+      diagnosis.push_back({{"kind", symptom.kind}, {"message", symptom.message}});
+  }
+  s["diagnosis"] = diagnosis;
+  s["warnings"] = warnings_;
+  if (last_eval_ && last_eval_->labelled && last_eval_->videos > 0)
+    s.update(write_class_report(*last_eval_, setup_.data, c_, c_.out_dir));
   if (summary_.reason == StopReason::kSignal) s["stop_signal"] = summary_.stop_signal;
   data::write_file_atomic(c_.out_dir / "summary.json", s.dump(2) + "\n");
 }

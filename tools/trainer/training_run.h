@@ -5,8 +5,13 @@
 // run() = resume() (when asked), then steps until the budget, a stop
 // request or too many non-finite steps in a row, then the final
 // evaluation and summary. after_step() is the one place that decides
-// whether to validate, checkpoint or stop.
+// whether to validate, checkpoint or stop. Each validation after the first
+// epoch is also diagnosed (collapsed predictions, a loss at its chance
+// value): the symptoms are printed as warnings and kept for summary.json,
+// which also gets the per-class results (evaluation.h).
 #pragma once
+
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -42,6 +47,7 @@ class TrainingRun {
   void final_evaluation();
   void write_summary();
   void say(const std::string& text);
+  void report_symptoms(const EvalResult& r);
 
   const TrainerConfig& c_;
   const std::string config_yaml_;
@@ -59,6 +65,9 @@ class TrainingRun {
   int64_t total_steps_ = 0, steps_per_epoch_ = 0;
   std::optional<EvalResult> last_eval_;  // the latest validation, and its step
   int64_t last_eval_step_ = -1;
+  EvalBaselines baselines_;                    // from the training split, once
+  std::optional<std::vector<metrics::Symptom>> last_symptoms_;  // of last_eval_; none before the first epoch's end
+  nlohmann::json warnings_ = nlohmann::json::array();  // every symptom printed by this process, with its step
   std::chrono::steady_clock::time_point window_start_;
   int64_t window_clips_ = 0;
   double clips_per_second_ = 0;
