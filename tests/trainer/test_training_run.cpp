@@ -291,6 +291,9 @@ TEST_CASE("an evaluation-only run writes its own folder and leaves the training 
   const nlohmann::json j = nlohmann::json::parse(file_bytes(e.output_dir / "summary.json"));
   CHECK(j.at("metrics_step") == 3);
   CHECK(j.at("metrics").contains("top1"));
+  CHECK(j.at("diagnosis").is_array());
+  CHECK(fs::exists(e.output_dir / "confusion-validation.json"));
+  CHECK(fs::exists(e.output_dir / "confusion-validation.svg"));
 }
 
 TEST_CASE("an unlabelled split gets predictions and no metrics", "[trainer][eval]") {

@@ -36,8 +36,9 @@ RunSummary evaluate_checkpoint_run(const TrainerConfig& c, const TrainerOptions&
                                                             << " is empty");
   load_model_weights(checkpoint / "model.safetensors", *setup.store);
   fs::create_directories(out);
-  const EvalResult r =
-      evaluate_split(*setup.model, setup.data, c, setup.device, out / ("predictions-" + c.eval_split + ".jsonl"));
+  const EvalBaselines baselines = make_baselines(setup.data, c);
+  const EvalResult r = evaluate_split(*setup.model, setup.data, c, setup.device,
+                                      out / ("predictions-" + c.eval_split + ".jsonl"), &baselines);
 
   RunSummary summary;
   summary.run_dir = source;
@@ -63,6 +64,15 @@ RunSummary evaluate_checkpoint_run(const TrainerConfig& c, const TrainerOptions&
                    {"seconds", summary.seconds},
                    {"predictions", r.predictions.string()}};
   if (!r.left_out.empty()) s["left_out_videos"] = r.left_out;
+  if (r.labelled && r.videos > 0) {
+    nlohmann::json diagnosis = nlohmann::json::array();
+    for (const metrics::Symptom& symptom : diagnose_evaluation(r, setup.data, c)) {
+      diagnosis.push_back({{"kind", symptom.kind}, {"message", symptom.message}});
+      if (!options.quiet) std::fprintf(stderr, "trainer: warning: %s\n", symptom.message.c_str());
+    }
+    s["diagnosis"] = diagnosis;
+    s.update(write_class_report(r, setup.data, c, out));
+  }
   data::write_file_atomic(out / "summary.json", s.dump(2) + "\n");
   return summary;
 }

@@ -126,8 +126,10 @@ int main(int argc, char** argv) {
     const grain::RunSummary summary = grain::run_training(config, grain::resolved_config_yaml(values, config), options);
     // Name only the files this run folder really has.
     std::string files;
+    const std::string split = config.eval_split;
     for (const std::string& f : std::vector<std::string>{"summary.json", "metrics.jsonl", "tensorboard/", "best.json",
-                                                         summary.predictions.filename().string()}) {
+                                                         summary.predictions.filename().string(),
+                                                         "confusion-" + split + ".json", "confusion-" + split + ".svg"}) {
       if (!f.empty() && std::filesystem::exists(summary.output_dir / f)) files += (files.empty() ? "" : ", ") + f;
     }
     std::fprintf(stderr, "trainer: %s %s (%s)\n", options.eval_only ? "evaluation in" : "run folder",
