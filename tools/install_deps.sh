@@ -15,6 +15,7 @@ packages=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev  # video decode/encode
   libjpeg62-turbo-dev        # JPEG frame folders
   libstb-dev                 # PNG output (contact sheets, figures)
+  libopenmpi-dev openmpi-bin # data-parallel start-up and CPU collectives (mpirun), engine/distributed
 )
 
 missing=()

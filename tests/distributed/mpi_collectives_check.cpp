@@ -1,0 +1,162 @@
+// Run by run_mpi_check.sh under `mpirun -np W` (W >= 2). Modes:
+//   collectives  all_reduce_sum / all_reduce_average / broadcast / all_gather
+//                on CPU tensors in float32 and float64 (and int64 sums)
+//                against values computed by hand from the rank formula, and
+//                the refusal of mismatched sizes on every rank. Exits 0 and
+//                prints "rank R of W: N checks passed" on success; a failed
+//                check aborts the job naming it.
+//   abort        rank 1 calls abort() while the others wait in a barrier that
+//                can never complete: the job must end, non-zero.
+//   exception    rank 1 lets an exception escape the communicator's scope
+//                while the others wait in a barrier: the same.
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/distributed/communicator.h"
+#include "engine/error.h"
+
+using namespace grain;
+using namespace grain::distributed;
+
+namespace {
+
+struct Checker {
+  Communicator& comm;
+  int passed = 0;
+
+  // |got - want| <= atol + rtol |want| for every element, else abort naming the check.
+  void expect(const std::string& name, const Tensor& got, const std::vector<double>& want, double atol,
+              double rtol) {
+    const std::vector<double> values = got.to_vector();
+    if (values.size() != want.size())
+      comm.abort(name + ": " + std::to_string(values.size()) + " values, want " + std::to_string(want.size()));
+    for (size_t i = 0; i < want.size(); ++i) {
+      if (std::fabs(values[i] - want[i]) > atol + rtol * std::fabs(want[i])) {
+        std::ostringstream message;
+        message.precision(17);
+        message << name << ": element " << i << " is " << values[i] << ", want " << want[i];
+        comm.abort(message.str());
+      }
+    }
+    ++passed;
+  }
+};
+
+void check_collectives(Communicator& comm) {
+  const int W = comm.world_size();
+  const int r = comm.rank();
+  Checker check{comm};
+  constexpr int64_t n = 1000;
+
+  for (DType dtype : {DType::kFloat32, DType::kFloat64}) {
+    const std::string type = dtype == DType::kFloat32 ? "float32" : "float64";
+    // Sums of these values are exact in float32 (integers and halves below
+    // 2^24), so float32 is compared exactly; float64 carries 0.1 (inexact):
+    // relative tolerance 1e-14 for a sum of W terms.
+    const double step = dtype == DType::kFloat32 ? 1.0 : 0.1;
+    std::vector<double> mine(n), sum(n);
+    for (int64_t i = 0; i < n; ++i) {
+      mine[i] = (r + 1) * (i + 1) * step + 0.5;
+      sum[i] = (i + 1) * step * W * (W + 1) / 2.0 + 0.5 * W;  // sum over ranks q of (q+1)(i+1)step + 0.5
+    }
+    const double rtol = dtype == DType::kFloat32 ? 0.0 : 1e-14;
+    Tensor t = Tensor::from_vector(mine, {n}, dtype);
+    comm.all_reduce_sum(t);
+    check.expect("all_reduce_sum " + type, t, sum, 0.0, rtol);
+
+    // Average of r + i over ranks: i + (W-1)/2, exact in both types for W = 2 (and any W up to 2^20).
+    std::vector<double> values(n), average(n);
+    for (int64_t i = 0; i < n; ++i) {
+      values[i] = r + static_cast<double>(i);
+      average[i] = static_cast<double>(i) + (W - 1) / 2.0;
+    }
+    Tensor a = Tensor::from_vector(values, {n}, dtype);
+    comm.all_reduce_average(a);
+    check.expect("all_reduce_average " + type, a, average, 0.0, 0.0);
+
+    // Broadcast from the last rank: 100 * root + i.
+    const int root = W - 1;
+    std::vector<double> from_root(n);
+    for (int64_t i = 0; i < n; ++i) {
+      values[i] = 100.0 * r + static_cast<double>(i);
+      from_root[i] = 100.0 * root + static_cast<double>(i);
+    }
+    Tensor b = Tensor::from_vector(values, {n}, dtype);
+    comm.broadcast(b, root);
+    check.expect("broadcast " + type, b, from_root, 0.0, 0.0);
+
+    // All-gather of a (2, 3) tensor 10 r + j: row q of the result is 10 q + j.
+    std::vector<double> small(6), gathered;
+    for (int j = 0; j < 6; ++j) small[j] = 10.0 * r + j + 0.25;
+    for (int q = 0; q < W; ++q)
+      for (int j = 0; j < 6; ++j) gathered.push_back(10.0 * q + j + 0.25);
+    const Tensor g = comm.all_gather(Tensor::from_vector(small, {2, 3}, dtype));
+    if (g.shape() != Shape{W, 2, 3} || g.dtype() != dtype) comm.abort("all_gather " + type + ": wrong shape or dtype");
+    check.expect("all_gather " + type, g, gathered, 0.0, 0.0);
+  }
+
+  // int64 sums beyond float32's exact range: (r + 1) * 2^40 + i.
+  std::vector<int64_t> big(8);
+  std::vector<double> big_sum(8);
+  for (int64_t i = 0; i < 8; ++i) {
+    big[i] = (int64_t{r} + 1) * (int64_t{1} << 40) + i;
+    big_sum[i] = static_cast<double>(int64_t{W} * (W + 1) / 2 * (int64_t{1} << 40) + W * i);
+  }
+  Tensor bi = Tensor::from_indices(big, {8});
+  comm.all_reduce_sum(bi);
+  check.expect("all_reduce_sum int64", bi, big_sum, 0.0, 0.0);
+
+  // Ranks passing different sizes: an error on every rank, not a hang.
+  Tensor uneven = Tensor::zeros({r == 0 ? 4 : 5});
+  std::string error;
+  try {
+    comm.all_reduce_sum(uneven);
+  } catch (const Error& e) {
+    error = e.what();
+  }
+  if (error.find("every rank must pass the same") == std::string::npos)
+    comm.abort("uneven all_reduce_sum was not refused (got: '" + error + "')");
+  ++check.passed;
+
+  comm.barrier();
+  std::printf("mpi_collectives: rank %d of %d: %d checks passed\n", r, W, check.passed);
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (mode != "collectives" && mode != "abort" && mode != "exception") {
+    std::fprintf(stderr, "usage: mpi_collectives_check collectives|abort|exception (under mpirun)\n");
+    return 2;
+  }
+  try {
+    const LaunchEnv env = parse_launch_env(process_environment());
+    std::unique_ptr<Communicator> comm = make_communicator(env, Device::cpu());
+    if (comm->world_size() < 2) {
+      std::fprintf(stderr, "mpi_collectives_check: needs a world of 2 or more (mpirun -np 2)\n");
+      return 2;
+    }
+    try {
+      if (mode == "collectives") check_collectives(*comm);
+      if (mode == "abort") {
+        if (comm->rank() == 1) comm->abort("deliberate abort of the abort test");
+        comm->barrier();  // never completes: rank 1 is gone
+      }
+      if (mode == "exception") {
+        if (comm->rank() == 1) GRAIN_THROW("deliberate exception of the exception test");
+        comm->barrier();
+      }
+    } catch (const Error& e) {
+      if (mode == "exception") throw;  // past the communicator: its destructor ends the job
+      comm->abort(e.what());
+    }
+  } catch (const Error& e) {
+    std::fprintf(stderr, "mpi_collectives_check: %s\n", e.what());
+    return 1;
+  }
+  return mode == "collectives" ? 0 : 3;  // the failure modes must never get here
+}
