@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <sstream>
 #include <vector>
 
 #include "engine/device_runtime.h"
@@ -120,11 +121,16 @@ std::unique_ptr<Communicator> make_communicator(const LaunchEnv& env, Device dev
   std::unique_ptr<Communicator> mpi = make_mpi_communicator();
   const char* rank_var = env.launcher == Launcher::kSlurm ? "SLURM_PROCID" : "OMPI_COMM_WORLD_RANK";
   const char* size_var = env.launcher == Launcher::kSlurm ? "SLURM_NTASKS" : "OMPI_COMM_WORLD_SIZE";
-  GRAIN_CHECK(mpi->world_size() == env.world_size && mpi->rank() == env.rank,
-              "distributed: MPI sees rank " << mpi->rank() << " of " << mpi->world_size() << " but " << rank_var
-                                            << "=" << env.rank << ", " << size_var << "=" << env.world_size
-                                            << " (under Slurm start the job with srun --mpi=pmix, "
-                                               "docs/distributed.md)");
+  if (mpi->world_size() != env.world_size || mpi->rank() != env.rank) {
+    // MPI is up, so end the job through it (the processes that did start
+    // may be waiting for the others): e.g. srun without PMIx starts W
+    // separate worlds of one.
+    std::ostringstream message;
+    message << "distributed: MPI sees rank " << mpi->rank() << " of " << mpi->world_size() << " but " << rank_var
+            << "=" << env.rank << ", " << size_var << "=" << env.world_size
+            << " (under Slurm start the job with srun --mpi=pmix, docs/distributed.md)";
+    mpi->abort(message.str());
+  }
   if (device.is_cpu()) return mpi;
   return make_nccl_communicator(std::move(mpi), env.cuda_device);
 }

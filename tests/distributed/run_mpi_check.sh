@@ -2,6 +2,8 @@
 # Runs a distributed check and judges its exit status and output:
 #   run_mpi_check.sh collectives|abort|exception <mpi_collectives_check>
 #   run_mpi_check.sh local-abort <distributed_local_abort_check>
+#   run_mpi_check.sh world-mismatch <mpi_collectives_check>  (one process that
+#     Slurm's variables call rank 0 of 2: srun without PMIx; must end naming them)
 # The MPI modes run two ranks under `mpirun -np 2 --oversubscribe` and exit
 # 77 (skipped) when mpirun is absent. Every run is bounded by `timeout`, so a
 # hang fails the test (status 124) instead of stalling the suite.
@@ -18,6 +20,15 @@ if [ "$mode" = local-abort ]; then
   [ $status -eq 1 ] || fail "exit status $status, want 1"
   grep -q "grain: rank 0 of 1 aborts: deliberate abort of the local abort test" "$out" || fail "message missing"
   echo "local abort: status 1 with the message"
+  exit 0
+fi
+
+if [ "$mode" = world-mismatch ]; then
+  SLURM_PROCID=0 SLURM_NTASKS=2 SLURM_LOCALID=0 timeout 60 "$program" collectives >"$out" 2>&1
+  status=$?
+  [ $status -ne 0 ] && [ $status -ne 124 ] || fail "exit status $status, want an abort"
+  grep -q "MPI sees rank 0 of 1 but SLURM_PROCID=0, SLURM_NTASKS=2" "$out" || fail "message missing"
+  echo "world mismatch: status $status naming the Slurm variables"
   exit 0
 fi
 
