@@ -2,7 +2,9 @@
 //
 // Sets the CPU thread count, resolves the device (refusing cuda without a
 // GPU), opens the data (generating a synthetic dataset on first use), and
-// builds the model for the task on the device with seeded initial weights.
+// builds the model for the task on the device with seeded initial weights;
+// with model.init_from, the encoder's weights then come from that run's
+// (best) checkpoint, and model.freeze: encoder freezes them.
 #pragma once
 
 #include <filesystem>
@@ -23,6 +25,7 @@ struct RunSetup {
   std::unique_ptr<VideoModel> model;
   double chance_accuracy = 0;    // 100 / classes
   double majority_accuracy = 0;  // always answering the most frequent training class, on the evaluation split
+  std::filesystem::path encoder_source;  // the checkpoint folder the encoder came from (model.init_from), or empty
 };
 
 // vocabulary_file: reused when it exists, else built from the training captions and saved there.
