@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -30,7 +31,7 @@ const SourceStyle kSources[] = {{"cg_classes", "CG", "#9ecae1"},
                                 {"random", "random", "#969696"}};
 
 std::string fmt(const char* format, double v) {
-  char text[64];
+  char text[256];
   std::snprintf(text, sizeof(text), format, v);
   return text;
 }
@@ -69,6 +70,22 @@ std::string machine_description() {
     }
   if (model.empty()) model = "unknown CPU";
   return model + ", " + std::to_string(std::thread::hardware_concurrency()) + " hardware threads";
+}
+
+// The PNG beside an SVG, through librsvg's rsvg-convert when it is on PATH
+// (the project has no rasteriser of its own); without it, only the SVG.
+void write_png_if_possible(const fs::path& svg, const fs::path& png) {
+  if (std::system("command -v rsvg-convert >/dev/null 2>&1") != 0) {
+    std::fprintf(stderr, "reproduce: rsvg-convert not found; %s not written (the SVG is)\n", png.string().c_str());
+    return;
+  }
+  auto quoted = [](const fs::path& p) {
+    std::string q = "'";
+    for (const char c : p.string()) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+  };
+  const std::string command = "rsvg-convert -o " + quoted(png) + " " + quoted(svg);
+  if (std::system(command.c_str()) != 0) std::fprintf(stderr, "reproduce: `%s` failed\n", command.c_str());
 }
 
 }  // namespace
@@ -251,7 +268,8 @@ void write_report(const fs::path& out, const nlohmann::json& results, const Repo
     << "- Target data: " << ctx.target_data.string()
     << (ctx.synthetic_target ? " (synth-kitchen, the synthetic 20bn-kitchenware analogue: 13 classes)" : "") << "\n"
     << "- Machine: " << machine_description() << "; device " << ctx.device << "\n"
-    << "- Numbers: results.json (durations: timings.json). Figures: figure4.svg, curves.svg.\n\n"
+    << "- Numbers: results.json (durations: timings.json). Figures: figure4.svg (figure4.png when rsvg-convert "
+       "is installed), curves.svg.\n\n"
     << "Columns marked **paper** are the published numbers of the paper, measured on the real "
        "Something-Something V2 and 20bn-kitchenware with the paper's model (48 frames, 96 x 96 crops). "
     << (ctx.synthetic_source || ctx.synthetic_target
@@ -295,7 +313,10 @@ void write_report(const fs::path& out, const nlohmann::json& results, const Repo
     << "| paper: ResNet152+LSTM | 31.93 | 51.76 | 24.89 | 3.25 | 28.82 |\n\n"
     << "Not reproduced: these use ImageNet-pretrained VGG16 / ResNet152 weights, which the project does not have.\n\n";
   r << "## Table 5: frame baselines (fine-grained categories)\n\n"
-    << "| model | test accuracy |\n|---|---|\n"
+    << "The paper's frame encoders are ImageNet-pretrained; this run's is the project's 2D channel trained from "
+       "scratch on the source task's frames with the FG run's budget. Paper: test split; this run: the validation "
+       "split, like the source tasks above.\n\n"
+    << "| model | accuracy |\n|---|---|\n"
     << "| paper: VGG16 + MLP 1024 (averaged over 48 frames) | 17.57 |\n"
     << "| paper: VGG16 + LSTM 1024 (48 steps) | 31.69 |\n"
     << "| paper: ResNet152 + MLP 1024 (averaged over 48 frames) | 16.79 |\n"
@@ -303,14 +324,16 @@ void write_report(const fs::path& out, const nlohmann::json& results, const Repo
   const nlohmann::json& frames = results.contains("frame_baselines") ? results["frame_baselines"] : nlohmann::json();
   if (frames.is_object()) {
     for (const auto& [key, label] : std::vector<std::pair<std::string, std::string>>{
-             {"middle_frame_mlp", "this run: 2D CNN, middle frame + MLP 1024"},
-             {"frames_mean_mlp", "this run: 2D CNN + MLP 1024 (averaged over frames)"},
-             {"frames_lstm", "this run: 2D CNN + LSTM 1024"}})
-      if (frames.contains(key)) r << "| " << label << " | " << cell(frames[key], "top1", 1) << " |\n";
-  } else {
-    r << "\nThis version of `reproduce` does not train the frame baselines (results.json: frame_baselines null).\n";
+             {"middle_frame_mlp", "this run: 2D CNN, middle frame + MLP %.0f"},
+             {"frames_mean_mlp", "this run: 2D CNN + MLP %.0f (predictions averaged over the frames)"},
+             {"frames_lstm", "this run: 2D CNN + LSTM %.0f (last step)"}})
+      if (frames.contains(key))
+        r << "| " << fmt(label.c_str(), frames[key].value("hidden", 0.0)).c_str() << " | "
+          << cell(frames[key], "top1", 1) << " |\n";
   }
   r << "| this run: the two-channel model (FG) | " << cell(source.at("fg_classes"), "top1", 1) << " |\n\n";
+  if (!frames.is_object())
+    r << "This version of `reproduce` does not train the frame baselines (results.json: frame_baselines null).\n\n";
 
   const nlohmann::json& transfer = results.at("transfer");
   r << "## Figure 4: few-shot transfer to the kitchen set\n\n"
@@ -339,6 +362,7 @@ void write_report(const fs::path& out, const nlohmann::json& results, const Repo
     << "## Validation curves\n\n![validation curves](curves.svg)\n";
   data::write_file_atomic(out / "report.md", r.str());
   data::write_file_atomic(out / "figure4.svg", figure4_svg(transfer));
+  write_png_if_possible(out / "figure4.svg", out / "figure4.png");
   data::write_file_atomic(out / "curves.svg", curves_svg(ctx.run_dirs));
 }
 

@@ -4,7 +4,8 @@
 // tables 2, 4 and 5 and figure 4 beside the measured numbers, the paper's
 // labelled as such and measured on the real data), figure4.svg (grouped bars
 // per k, one per source, 95% error bars, chance as a line) and curves.svg
-// (the validation top-1 of each source run against the step). Plain SVG
+// (the validation top-1 of each source run against the step), and
+// figure4.png through rsvg-convert when it is installed. Plain SVG
 // written by hand: no plotting dependency.
 #pragma once
 

@@ -17,6 +17,7 @@
 #include "data/ssv2/annotations.h"
 #include "data/ssv2/label_view.h"
 #include "engine/error.h"
+#include "experiments/frame_baselines.h"
 #include "experiments/report.h"
 #include "experiments/transfer.h"
 #include "tools/trainer/dataset_setup.h"
@@ -30,6 +31,14 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::vector<std::string> kTasks = {"cg_classes", "fg_classes", "so_captions", "fg_captions"};
+const std::vector<std::string> kFrameBaselines = {"middle_frame_mlp", "frames_mean_mlp", "frames_lstm"};
+
+FrameBaselineKind frame_baseline_kind(const std::string& name) {
+  for (const FrameBaselineKind k :
+       {FrameBaselineKind::kMiddleFrameMlp, FrameBaselineKind::kFramesMeanMlp, FrameBaselineKind::kFramesLstm})
+    if (frame_baseline_name(k) == name) return k;
+  GRAIN_THROW("reproduce: unknown frame baseline " << name);
+}
 
 // The smoke preset's config of one task: 64 x 64 JPEG frames generated on
 // first use, the tiny model at 4 frames with 4-wide channels and 16-wide
@@ -73,6 +82,7 @@ struct Plan {
   std::vector<int64_t> shots;
   int64_t runs = 10;
   int64_t probe_epochs = 200;
+  int64_t frame_hidden = 1024;  // the frame baselines' MLP / LSTM units (the paper's 1024)
 };
 
 Plan make_plan(const ReproduceOptions& o) {
@@ -122,6 +132,7 @@ Plan make_plan(const ReproduceOptions& o) {
   p.shots = o.preset == "smoke" ? std::vector<int64_t>{1, 2} : std::vector<int64_t>{1, 5, 10};
   p.runs = o.preset == "smoke" ? 3 : 10;
   p.probe_epochs = o.preset == "smoke" ? 50 : 200;
+  p.frame_hidden = o.preset == "smoke" ? 64 : 1024;
   return p;
 }
 
@@ -225,6 +236,7 @@ class Reproduction {
     if (group == "train") return train(what);
     if (group == "evaluate") return evaluate(what);
     if (group == "transfer") return transfer(what);
+    if (group == "frame") return frame_baseline(what);
     GRAIN_THROW("reproduce: unknown stage " << name);
   }
 
@@ -253,6 +265,15 @@ class Reproduction {
     }
     GRAIN_CHECK(s.reason == StopReason::kFinished,
                 "reproduce: training " << task << " stopped after non-finite steps; see " << s.run_dir.string());
+  }
+
+  // Table 5's analogue: the 2D channel per frame with an MLP (middle frame;
+  // every frame, predictions averaged) or an LSTM, on the fine-grained
+  // categories with the FG run's data and budget.
+  void frame_baseline(const std::string& name) {
+    const nlohmann::json m = train_frame_baseline(plan_.configs.at("fg_classes"), frame_baseline_kind(name),
+                                                  o_.out / "baselines" / "frames" / name, plan_.frame_hidden, o_.quiet);
+    say(name + ": top-1 " + m.at(metrics::kTop1).dump() + "%");
   }
 
   void evaluate(const std::string& task) {
@@ -330,7 +351,14 @@ class Reproduction {
       source[task] = pick_metrics(read_json(eval_dir(task) / "summary.json").at("metrics"), task.find("captions") != std::string::npos);
     results["source"] = source;
     results["template_baseline"] = read_json(o_.out / "baselines" / "template.json");
-    results["frame_baselines"] = nullptr;  // not trained by this version (docs/transfer.md)
+    nlohmann::json frames = nlohmann::json::object();
+    for (const std::string& f : kFrameBaselines)
+    {
+      const nlohmann::json summary = read_json(o_.out / "baselines" / "frames" / f / "summary.json");
+      frames[f] = summary.at("metrics");
+      frames[f]["hidden"] = summary.at("hidden");
+    }
+    results["frame_baselines"] = frames;
     nlohmann::json sources = nlohmann::json::object();
     for (const char* s : {"cg_classes", "fg_classes", "so_captions", "fg_captions", "random"})
       sources[s] = read_json(transfer_dir(s) / "transfer.json");
@@ -360,6 +388,7 @@ std::vector<std::string> reproduce_stage_names() {
   std::vector<std::string> names{"generate-source", "generate-target"};
   for (const std::string& t : kTasks) names.push_back("train-" + t);
   for (const std::string& t : kTasks) names.push_back("evaluate-" + t);
+  for (const std::string& f : kFrameBaselines) names.push_back("frame-" + f);
   names.push_back("template-baseline");
   for (const std::string& t : kTasks) names.push_back("transfer-" + t);
   names.push_back("transfer-random");

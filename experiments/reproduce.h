@@ -1,8 +1,8 @@
 // defines: grain::ReproduceOptions, ReproduceSummary, reproduce_stage_names, run_reproduce
 //
 // The paper's experiments end to end (`build/bin/reproduce`, docs/transfer.md):
-// data, the four source tasks, their evaluations, the template baseline, the
-// transfer comparison (CG, FG, SO, FC and the random encoder) and the report.
+// data, the four source tasks, their evaluations, the frame baselines
+// (table 5's analogue), the template baseline, the transfer comparison (CG, FG, SO, FC and the random encoder) and the report.
 //
 // Design:
 //  - A stage is a function of the output folder: it reads what earlier

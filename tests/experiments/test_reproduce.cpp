@@ -30,7 +30,7 @@ TEST_CASE("reproduce --preset smoke: end to end, then every stage skipped and re
   o.threads = 1;  // on a busy 2-core machine 2 OpenMP threads ran it 6x slower (80 s against 13 s)
   o.quiet = true;
   const std::vector<std::string> stages = reproduce_stage_names();
-  REQUIRE(stages.size() == 17);
+  REQUIRE(stages.size() == 20);
 
   const ReproduceSummary first = run_reproduce(o);
   CHECK(first.ran == stages);
@@ -50,7 +50,10 @@ TEST_CASE("reproduce --preset smoke: end to end, then every stage skipped and re
       CHECK(j["source"][task][metric].is_number());
       CHECK(j["template_baseline"][task][metric].is_number());
     }
-  CHECK(j["frame_baselines"].is_null());
+  for (const char* f : {"middle_frame_mlp", "frames_mean_mlp", "frames_lstm"}) {
+    CHECK(j["frame_baselines"][f]["top1"].is_number());
+    CHECK(j["frame_baselines"][f]["top5"].is_number());
+  }
   CHECK(j["transfer"]["chance"].get<double>() == Approx(100.0 / 13));
   CHECK(j["transfer"]["target"].get<std::string>() == (o.out / "data" / "synth-kitchen").string());
   for (const char* s : {"cg_classes", "fg_classes", "so_captions", "fg_captions", "random"}) {
