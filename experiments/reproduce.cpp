@@ -244,9 +244,8 @@ class Reproduction {
   // and the folder has none (tools/trainer/dataset_setup.h).
   void generate(const TrainerConfig& c, bool given) {
     if (given) {
-      GRAIN_CHECK(fs::exists(c.dataset_root / "labels.json") || fs::exists(c.dataset_root),
-                  "dataset " << c.dataset_root.string() << " not found");
-      say("using the given dataset " + c.dataset_root.string());
+      GRAIN_CHECK(fs::is_directory(c.dataset_root), "dataset " << c.dataset_root.string() << " is not a folder");
+      say("using the given dataset " + c.dataset_root.string() + " (nothing generated)");
     }
     TrainerConfig probe = c;
     probe.threads = o_.threads;
@@ -397,5 +396,13 @@ std::vector<std::string> reproduce_stage_names() {
 }
 
 ReproduceSummary run_reproduce(const ReproduceOptions& options) { return Reproduction(options).run(); }
+
+TrainerConfig reproduce_task_config(const ReproduceOptions& options, const std::string& task,
+                                    std::string* config_yaml) {
+  const Plan plan = make_plan(options);
+  GRAIN_CHECK(plan.configs.count(task), "reproduce: no source task " << task);
+  if (config_yaml) *config_yaml = plan.config_yaml.at(task);
+  return plan.configs.at(task);
+}
 
 }  // namespace grain

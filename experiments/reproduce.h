@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "tools/trainer/trainer_config.h"
+
 namespace grain {
 
 struct ReproduceOptions {
@@ -48,6 +50,12 @@ struct ReproduceSummary {
   bool stopped = false;  // a signal stopped a training stage (the run folder has a checkpoint to resume)
   int stop_signal = 0;
 };
+
+// The trainer config of one source task under these options (the preset's
+// config with the output folder, device, threads and data applied) and, in
+// config_yaml when given, the effective YAML its run folder records.
+TrainerConfig reproduce_task_config(const ReproduceOptions& options, const std::string& task,
+                                    std::string* config_yaml = nullptr);
 
 // The stages in order (the same for every preset).
 std::vector<std::string> reproduce_stage_names();

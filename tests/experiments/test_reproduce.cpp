@@ -11,10 +11,13 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
+#include <sstream>
 
 #include "data/common/file_io.h"
 #include "engine/error.h"
 #include "experiments/reproduce.h"
+#include "tools/trainer/trainer.h"
 
 using namespace grain;
 namespace fs = std::filesystem;
@@ -90,5 +93,42 @@ TEST_CASE("reproduce --preset smoke: end to end, then every stage skipped and re
 
   o.only = "no-such-stage";
   CHECK_THROWS_WITH(run_reproduce(o), Contains("no such stage"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("reproduce continues an interrupted training stage mid-training (the trainer's resume auto)") {
+  const fs::path dir = fs::temp_directory_path() / ("grain-reproduce-resume-test-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  ReproduceOptions o;
+  o.preset = "smoke";
+  o.out = dir / "out";
+  o.device = "cpu";
+  o.threads = 1;
+  o.quiet = true;
+  o.only = "generate-source";
+  run_reproduce(o);
+  // An interrupted FG stage: its run folder stops at step 6 of 12 with a checkpoint, no marker.
+  std::string yaml;
+  TrainerConfig config = reproduce_task_config(o, "fg_classes", &yaml);
+  CHECK(config.out_dir == o.out / "runs" / "fg_classes");
+  config.max_steps = 6;
+  TrainerOptions options;
+  options.quiet = true;
+  REQUIRE(run_training(config, yaml, options).steps == 6);
+  REQUIRE(fs::exists(o.out / "runs" / "fg_classes" / "ckpt-6"));
+  o.only = "train-fg_classes";
+  CHECK(run_reproduce(o).ran == std::vector<std::string>{"train-fg_classes"});
+  const nlohmann::json summary = nlohmann::json::parse(data::read_text_file(o.out / "runs" / "fg_classes" / "summary.json"));
+  CHECK(summary["steps"] == 12);
+  CHECK(summary["stop_reason"] == "finished");
+  // Steps 7 to 12 were trained by the resumed run: metrics.jsonl holds each training step once.
+  std::istringstream lines(data::read_text_file(o.out / "runs" / "fg_classes" / "metrics.jsonl"));
+  std::vector<int64_t> train_steps;
+  for (std::string line; std::getline(lines, line);) {
+    const nlohmann::json j = nlohmann::json::parse(line);
+    if (j["split"] == "train") train_steps.push_back(j["step"].get<int64_t>());
+  }
+  CHECK(std::set<int64_t>(train_steps.begin(), train_steps.end()).size() == train_steps.size());
+  CHECK(train_steps.back() == 12);
   fs::remove_all(dir);
 }
