@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "data/common/file_io.h"
 #include "data/common/json_read.h"
