@@ -106,7 +106,9 @@ Plan make_plan(const ReproduceOptions& o) {
       file = "smoke-" + task + ".yaml";
       values = trainer_schema().parse(smoke_yaml(task), "the smoke preset's " + task + " config", overrides);
     } else {
-      file = o.preset == "cpu" ? o.config_dir / "tiny" / (task + ".yaml") : o.config_dir / (task + ".yaml");
+      // Given source data is the real Something-Something V2: its configs (configs/ssv2/) read its layout.
+      const fs::path dir = o.source_data.empty() ? o.config_dir : o.config_dir / "ssv2";
+      file = o.preset == "cpu" ? dir / "tiny" / (task + ".yaml") : dir / (task + ".yaml");
       GRAIN_CHECK(fs::exists(file), "--preset " << o.preset << ": " << file.string()
                                                 << " not found (run from the repository root, or pass --configs DIR)");
       values = trainer_schema().load(file, overrides);
