@@ -7,10 +7,12 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string>
 
+#include "data/common/file_io.h"
 #include "data/formats/safetensors.h"
 #include "engine/error.h"
 #include "tests/experiments/experiment_fixtures.h"
@@ -182,6 +184,31 @@ TEST_CASE("transfer refuses a checkpoint whose preprocessing differs from the ta
   const int status = ::pclose(pipe);
   CHECK(WEXITSTATUS(status) == 1);
   CHECK_THAT(output, Contains("transfer: error") && Contains("6 frames") && Contains("4 frames"));
+}
+
+TEST_CASE("the transfer tool: table on stdout, transfer.json and --json, exit status 0") {
+  const fs::path out = experiment_scratch() / "transfer-tool";
+  const fs::path json_file = experiment_scratch() / "transfer-tool.json";
+  const std::string command = std::string(GRAIN_TRANSFER_BINARY) + " --checkpoint " + run_fg().string() +
+                              " --target " + tiny_kitchen().string() + " --out " + out.string() + " --json " +
+                              json_file.string() + " --shots 1,2 --runs 2 --epochs 10 --threads 1 --device cpu 2>&1";
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe);
+  std::string output;
+  char buffer[512];
+  while (std::fgets(buffer, sizeof(buffer), pipe)) output += buffer;
+  CHECK(WEXITSTATUS(::pclose(pipe)) == 0);
+  CHECK_THAT(output, Contains("13 classes, 39 videos") && Contains("shots  accuracy (%)") && Contains("7.69"));
+  const nlohmann::json j = nlohmann::json::parse(data::read_text_file(json_file));
+  CHECK(j["results"].size() == 2);
+  CHECK(j["results"][1]["runs"].size() == 2);
+  CHECK(j["probe"]["epochs"] == 10);
+  CHECK(data::read_text_file(out / "transfer.json") == data::read_text_file(json_file));
+  // Bad command lines: status 2.
+  for (const std::string bad : {" --shots 0", " --runs 1", " --device tpu", " --frobnicate"}) {
+    const std::string c = std::string(GRAIN_TRANSFER_BINARY) + " --checkpoint x --target y" + bad + " 2>/dev/null";
+    CHECK(WEXITSTATUS(std::system(c.c_str())) == 2);
+  }
 }
 
 TEST_CASE("trainer: model.init_from loads the encoder only, model.freeze keeps it") {
