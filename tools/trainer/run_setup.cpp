@@ -51,9 +51,7 @@ RunSetup open_run(const TrainerConfig& c, const std::filesystem::path& vocabular
   // the source run, so its heads (another task's) are never touched. A
   // resumed run then restores its own checkpoint over these weights.
   if (!c.init_from.empty()) {
-    const std::filesystem::path source = evaluation_checkpoint(c.init_from);
-    load_model_weights(source / "model.safetensors", *r.store, "encoder.");
-    r.encoder_source = source;
+    load_model_weights(evaluation_checkpoint(c.init_from) / "model.safetensors", *r.store, "encoder.");
   }
   if (c.freeze_encoder)
     GRAIN_CHECK(r.store->set_frozen("encoder.", true) > 0, "model.freeze: encoder: the model has no encoder parameters");

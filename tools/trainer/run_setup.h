@@ -25,7 +25,6 @@ struct RunSetup {
   std::unique_ptr<VideoModel> model;
   double chance_accuracy = 0;    // 100 / classes
   double majority_accuracy = 0;  // always answering the most frequent training class, on the evaluation split
-  std::filesystem::path encoder_source;  // the checkpoint folder the encoder came from (model.init_from), or empty
 };
 
 // vocabulary_file: reused when it exists, else built from the training captions and saved there.
