@@ -9,6 +9,8 @@
 #include "data/ssv2/label_view.h"
 #include "engine/device.h"
 #include "engine/error.h"
+#include "models/model_io.h"
+#include "tools/trainer/checkpointing.h"
 
 namespace grain {
 
@@ -45,6 +47,14 @@ RunSetup open_run(const TrainerConfig& c, const std::filesystem::path& vocabular
   r.model = std::make_unique<VideoModel>(*r.store, model_config);
   r.store->materialize(r.device);
   r.model->reset_parameters(c.seed);
+  // Transfer (model.init_from / model.freeze): only encoder.* is read from
+  // the source run, so its heads (another task's) are never touched. A
+  // resumed run then restores its own checkpoint over these weights.
+  if (!c.init_from.empty()) {
+    load_model_weights(evaluation_checkpoint(c.init_from) / "model.safetensors", *r.store, "encoder.");
+  }
+  if (c.freeze_encoder)
+    GRAIN_CHECK(r.store->set_frozen("encoder.", true) > 0, "model.freeze: encoder: the model has no encoder parameters");
   return r;
 }
 

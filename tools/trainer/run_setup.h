@@ -2,7 +2,9 @@
 //
 // Sets the CPU thread count, resolves the device (refusing cuda without a
 // GPU), opens the data (generating a synthetic dataset on first use), and
-// builds the model for the task on the device with seeded initial weights.
+// builds the model for the task on the device with seeded initial weights;
+// with model.init_from, the encoder's weights then come from that run's
+// (best) checkpoint, and model.freeze: encoder freezes them.
 #pragma once
 
 #include <filesystem>

@@ -116,6 +116,13 @@ const ConfigSchema& trainer_schema() {
        {}, R::between(0, 1).excluding_max()},
       {"model.vocabulary_min_count", T::kInt, "1", "training-caption words seen fewer times map to unknown",
        {}, R::at_least(1)},
+      {"model.init_from", T::kString, "",
+       "start the encoder from another run's weights: a run folder (its best checkpoint) or a checkpoint folder; "
+       "the heads start fresh (\"\": seeded initial weights)"},
+      {"model.freeze", T::kString, "none",
+       "encoder: train the heads only (the encoder's parameters get no updates; its batch-norm statistics still "
+       "follow the training data); none: train everything",
+       {"none", "encoder"}},
       {"loss.classification", T::kDouble, "-1",
        "w_class (-1: the task's default, 1 for classification tasks, 0.1 for captioning)",
        {}, R::at_least(0).or_value(-1, "the task's default")},
@@ -257,6 +264,8 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
   c.model.caption_length = v.get_int("model.caption_length");
   c.model.dropout = v.get_double("model.dropout");
   c.vocabulary_min_count = v.get_int("model.vocabulary_min_count");
+  c.init_from = v.get_string("model.init_from");
+  c.freeze_encoder = v.get_string("model.freeze") == "encoder";
   try {
     validate_model_config(c.model);
   } catch (const Error& e) {

@@ -37,6 +37,10 @@ struct TrainerConfig {
   int64_t max_train_videos = 0, max_eval_videos = 0;
 
   ModelConfig model;
+  // Transfer: the encoder's initial weights from another run ("" = seeded
+  // initialisation), and whether the encoder is frozen (model.freeze: encoder).
+  std::filesystem::path init_from;
+  bool freeze_encoder = false;
   int64_t vocabulary_min_count = 1;
   LossWeights loss;
   bool score_padding = false;
