@@ -16,7 +16,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <cstdlib>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "data/formats/checkpoint_folder.h"
@@ -525,4 +527,28 @@ TEST_CASE("summary.json and metrics.jsonl carry the spread, the baselines, the l
   const std::string svg = file_bytes(out / "confusion-validation.svg");
   CHECK(svg.rfind("<?xml", 0) == 0);
   CHECK_THAT(svg, Contains("</svg>"));
+}
+
+TEST_CASE("an empty validation split is announced at the start, and the last line names only files that exist",
+          "[trainer]") {
+  const fs::path data = scratch() / "synth-no-validation";
+  fs::copy(dataset(), data, fs::copy_options::recursive);
+  std::ofstream(data / "validation.json") << "[]\n";
+  const fs::path out = scratch() / "no-validation", config = scratch() / "no-validation.yaml";
+  std::string yaml = config_yaml("fg_classes", out);
+  yaml.replace(yaml.find(dataset().string()), dataset().string().size(), data.string());
+  std::ofstream(config) << yaml;
+  const fs::path log = scratch() / "no-validation.log";
+  const std::string command = std::string(GRAIN_TRAINER_BINARY) + " --config " + config.string() +
+                              " --set train.max_steps=1 2> " + log.string();
+  REQUIRE(std::system(command.c_str()) == 0);
+  const std::string text = file_bytes(log);
+  CHECK_THAT(text, Contains("no validation: split validation"));
+  std::string last;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty()) last = line;
+  CHECK_THAT(last, Contains("summary.json") && Contains("metrics.jsonl"));
+  CHECK_THAT(last, !Contains("predictions") && !Contains("best.json") && !Contains("confusion"));
+  CHECK_FALSE(fs::exists(out / "predictions-validation.jsonl"));
 }
