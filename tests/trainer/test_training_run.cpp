@@ -34,14 +34,21 @@ using Catch::Matchers::Contains;
 
 namespace {
 
+// This process's scratch folder, removed when the process exits.
 fs::path scratch() {
-  static const fs::path dir = [] {
-    const fs::path d = fs::temp_directory_path() / ("grain-trainer-test-" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
+  struct Scratch {
+    fs::path dir = fs::temp_directory_path() / ("grain-trainer-test-" + std::to_string(::getpid()));
+    Scratch() {
+      fs::remove_all(dir);
+      fs::create_directories(dir);
+    }
+    ~Scratch() {
+      std::error_code ignored;
+      fs::remove_all(dir, ignored);
+    }
+  };
+  static const Scratch scratch;
+  return scratch.dir;
 }
 
 // 12 training, 4 validation and 2 (unlabelled) test videos of synth-ss at 64x48, generated once.
