@@ -25,7 +25,10 @@
 #include "data/formats/safetensors.h"
 #include "data/ssv2/vocabulary.h"
 #include "data/synth/dataset_writer.h"
+#include "engine/autograd.h"
+#include "models/video_model.h"
 #include "tools/trainer/run_lock.h"
+#include "tools/trainer/training_run.h"
 #include "tools/trainer/trainer.h"
 
 using namespace grain;
@@ -263,6 +266,7 @@ TEST_CASE("a skipped non-finite step leaves the model as it was, and no checkpoi
   const std::string trained = file_bytes(out / "predictions-validation.jsonl");
   const RunSummary again = run(config_yaml("fg_classes", out), {}, (out / "ckpt-1").string(), true);
   CHECK(file_bytes(again.predictions) == trained);
+
 }
 
 TEST_CASE("resume refuses another run's identity unless --resume-anyway, and records it", "[trainer][resume]") {
@@ -558,4 +562,29 @@ TEST_CASE("an empty validation split is announced at the start, and the last lin
   CHECK_THAT(last, Contains("summary.json") && Contains("metrics.jsonl"));
   CHECK_THAT(last, !Contains("predictions") && !Contains("best.json") && !Contains("confusion"));
   CHECK_FALSE(fs::exists(out / "predictions-validation.jsonl"));
+}
+
+TEST_CASE("a skipped step's batch-norm statistics are put back bit for bit", "[trainer]") {
+  // The mechanism TrainingRun::step uses on a non-finite step (the run-level
+  // test above cannot see it: at lr 1e30 every evaluation saturates).
+  ModelConfig c = model_preset("tiny");
+  c.frames = 4;
+  c.num_classes = 3;
+  ParameterStore store;
+  VideoModel model(store, c);
+  store.materialize();
+  model.reset_parameters(1);
+  auto buffers = [&] {
+    std::vector<double> all;
+    for (const auto& p : store.parameters())
+      if (p->buffer) for (double v : p->value.to_vector()) all.push_back(v);
+    return all;
+  };
+  const std::vector<double> before = buffers();
+  const std::vector<Tensor> saved = copy_buffers(store);
+  NoGradGuard no_grad;
+  model.forward(Tensor::uniform({2, 4, 56, 56, 3}, 0, 1, 5), Tensor(), {true, 1});
+  REQUIRE(buffers() != before);  // a training forward moves the running statistics
+  restore_buffers(store, saved);
+  CHECK(buffers() == before);
 }

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "tools/flag_value.h"
 #include "engine/error.h"
 #include "experiments/reproduce.h"
 #include "tools/trainer/trainer.h"
@@ -46,11 +47,6 @@ Exit status: 0 done, 1 error, 2 bad command line, 128 + signal when stopped
 by SIGINT / SIGTERM (rerun the same command to continue).
 )";
 
-void on_signal(int signal) {
-  grain::request_stop(signal);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-}
 
 }  // namespace
 
@@ -61,10 +57,7 @@ int main(int argc, char** argv) {
   try {
     for (int i = 1; i < argc; ++i) {
       const std::string flag = argv[i];
-      auto value = [&]() -> std::string {
-        if (i + 1 >= argc) throw std::invalid_argument("flag " + flag + " needs a value (see --help)");
-        return argv[++i];
-      };
+      auto value = [&] { return grain::flag_value(argc, argv, i); };
       if (flag == "--help" || flag == "-h") {
         std::fputs(kUsage, stdout);
         return 0;
@@ -113,8 +106,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    grain::install_stop_signal_handlers();
     const grain::ReproduceSummary s = grain::run_reproduce(o);
     if (s.stopped) {
       std::fprintf(stderr, "reproduce: stopped by signal %d; rerun the same command to continue\n", s.stop_signal);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "tools/flag_value.h"
 #include "data/common/error.h"
 #include "data/ssv2/label_view.h"
 #include "engine/error.h"
@@ -58,11 +59,6 @@ stopped by non-finite steps, 2 bad command line, 130 stopped by SIGINT,
 143 stopped by SIGTERM (resume with the command the stop message prints).
 )";
 
-void on_signal(int signal) {
-  grain::request_stop(signal);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-}
 
 }  // namespace
 
@@ -73,10 +69,7 @@ int main(int argc, char** argv) {
   try {
     for (int i = 1; i < argc; ++i) {
       const std::string flag = argv[i];
-      auto value = [&]() -> std::string {
-        if (i + 1 >= argc) throw std::invalid_argument("flag " + flag + " needs a value (see --help)");
-        return argv[++i];
-      };
+      auto value = [&] { return grain::flag_value(argc, argv, i); };
       if (flag == "--help" || flag == "-h") {
         std::fputs(kUsage, stdout);
         return 0;
@@ -121,8 +114,7 @@ int main(int argc, char** argv) {
     const grain::ConfigValues values = grain::trainer_schema().load(config_path, overrides);
     const grain::TrainerConfig config = grain::read_trainer_config(values, config_path);
     options.resume = resume;
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    grain::install_stop_signal_handlers();
     const grain::RunSummary summary = grain::run_training(config, grain::resolved_config_yaml(values, config), options);
     // Name only the files this run folder really has.
     std::string files;

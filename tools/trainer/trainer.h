@@ -50,6 +50,8 @@ RunSummary run_training(const TrainerConfig& config, const std::string& config_y
 
 // Asks a running training to stop after the current step (signal-safe).
 void request_stop(int signal = 0);
+// SIGINT and SIGTERM call request_stop(signal); a second one ends the process at once.
+void install_stop_signal_handlers();
 
 // The process exit status for a summary: 0 finished, 128 + signal when
 // stopped by one, 1 when stopped by non-finite steps.

@@ -99,6 +99,8 @@ std::string scored_text(const EvalResult& r) {
   return text;
 }
 
+}  // namespace
+
 // A copy of every buffer (batch-norm running statistics): a skipped step
 // puts them back, so it leaves the model exactly as it was.
 std::vector<Tensor> copy_buffers(const ParameterStore& store) {
@@ -113,8 +115,6 @@ void restore_buffers(const ParameterStore& store, const std::vector<Tensor>& cop
   for (const auto& p : store.parameters())
     if (p->buffer) p->value.copy_from(copies[i++]);
 }
-
-}  // namespace
 
 TrainingRun::TrainingRun(const TrainerConfig& config, std::string config_yaml, const TrainerOptions& options)
     : c_(config),

@@ -73,6 +73,12 @@ class TrainingRun {
   double clips_per_second_ = 0;
 };
 
+// A copy of every buffer of the store (batch-norm running statistics), and
+// its restoration: a skipped non-finite step puts back the statistics its
+// forward pass computed, so it leaves the model exactly as it was.
+std::vector<Tensor> copy_buffers(const ParameterStore& store);
+void restore_buffers(const ParameterStore& store, const std::vector<Tensor>& copies);
+
 // Set by request_stop(), read after each step.
 extern std::atomic<int> g_stop_signal;
 extern std::atomic<bool> g_stop_requested;

@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "tools/flag_value.h"
 #include "data/common/file_io.h"
 #include "engine/error.h"
 #include "experiments/transfer.h"
@@ -94,10 +95,7 @@ int main(int argc, char** argv) {
   try {
     for (int i = 1; i < argc; ++i) {
       const std::string flag = argv[i];
-      auto value = [&]() -> std::string {
-        if (i + 1 >= argc) throw std::invalid_argument("flag " + flag + " needs a value (see --help)");
-        return argv[++i];
-      };
+      auto value = [&] { return grain::flag_value(argc, argv, i); };
       if (flag == "--help" || flag == "-h") {
         std::fputs(kUsage, stdout);
         return 0;
