@@ -16,6 +16,7 @@ packages=(
   libjpeg62-turbo-dev        # JPEG frame folders
   libstb-dev                 # PNG output (contact sheets, figures)
   libopenmpi-dev openmpi-bin # data-parallel start-up and CPU collectives (mpirun), engine/distributed
+  librsvg2-bin               # rsvg-convert: reproduce writes figure4.png beside figure4.svg
 )
 
 missing=()
