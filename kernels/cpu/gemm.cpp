@@ -55,6 +55,20 @@ void keep_blas_single_threaded() {
   (void)done;
 }
 
+// Outside a parallel region the OpenMP build of OpenBLAS takes its thread
+// count from omp_get_max_threads() at every call (overriding the 1 set
+// above), and its own split of the product then depends on the thread count:
+// on AVX-512 kernels (AMD EPYC, OpenBLAS 0.3.21) a 1031 x 9 x 40 product
+// differed in its last bits between 1 and 2 threads. So every call outside
+// a parallel region runs with the OpenMP count at 1, put back after.
+template <typename Call>
+void single_threaded_blas(int threads, Call call) {
+  if (threads <= 1) return call();
+  omp_set_num_threads(1);
+  call();
+  omp_set_num_threads(threads);
+}
+
 template <typename T>
 void gemm_impl(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t lda, const T* b,
                int64_t ldb, T beta, T* c, int64_t ldc) {
@@ -108,7 +122,7 @@ void gemm_impl(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const
     }
     return;
   }
-  blas(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  single_threaded_blas(threads, [&] { blas(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); });
 }
 
 }  // namespace
