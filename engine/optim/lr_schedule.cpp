@@ -18,6 +18,17 @@ double field(const ScheduleState& state, const char* name) {
 
 }  // namespace
 
+double LrSchedule::lr_for_step(int64_t step) const {
+  const double rate = rate_at_step(step);
+  if (warmup_steps_ <= 0 || step + 1 >= warmup_steps_) return rate;
+  return rate * static_cast<double>(step + 1) / static_cast<double>(warmup_steps_);
+}
+
+void LrSchedule::set_warmup_steps(int64_t steps) {
+  GRAIN_CHECK(steps >= 0, "schedule: warmup_steps must be >= 0, got " << steps);
+  warmup_steps_ = steps;
+}
+
 void ConstantLr::load_state(const ScheduleState& state) { lr_ = field(state, "lr"); }
 
 StepLr::StepLr(double base, int64_t step_size, double gamma)
@@ -70,11 +81,28 @@ void ReduceLrOnPlateau::load_state(const ScheduleState& state) {
   cooldown_left = static_cast<int64_t>(field(state, "cooldown_left"));
 }
 
+CosineLr::CosineLr(double base, int64_t total_steps, double min_lr)
+    : base_(base), min_lr_(min_lr), total_steps_(total_steps) {
+  GRAIN_CHECK(total_steps >= 1, "cosine schedule: total_steps must be >= 1, got " << total_steps);
+  GRAIN_CHECK(min_lr >= 0 && min_lr <= base,
+              "cosine schedule: min_lr must be in [0, lr] = [0, " << base << "], got " << min_lr);
+}
+
+double CosineLr::rate_at_step(int64_t step) const {
+  if (step >= total_steps_) return min_lr_;
+  const double progress = static_cast<double>(std::max<int64_t>(step, 0)) / static_cast<double>(total_steps_);
+  return min_lr_ + (base_ - min_lr_) * 0.5 * (1.0 + std::cos(std::acos(-1.0) * progress));
+}
+
 std::unique_ptr<LrSchedule> make_lr_schedule(const std::string& name, double base_lr, const ScheduleOptions& options) {
-  if (name == "constant") return std::make_unique<ConstantLr>(base_lr);
-  if (name == "step") return std::make_unique<StepLr>(base_lr, options.step_size, options.gamma);
-  if (name == "plateau") return std::make_unique<ReduceLrOnPlateau>(base_lr, options.plateau);
-  GRAIN_THROW("schedule '" << name << "': expected constant, step or plateau");
+  std::unique_ptr<LrSchedule> schedule;
+  if (name == "constant") schedule = std::make_unique<ConstantLr>(base_lr);
+  else if (name == "step") schedule = std::make_unique<StepLr>(base_lr, options.step_size, options.gamma);
+  else if (name == "plateau") schedule = std::make_unique<ReduceLrOnPlateau>(base_lr, options.plateau);
+  else if (name == "cosine") schedule = std::make_unique<CosineLr>(base_lr, options.total_steps, options.plateau.min_lr);
+  else GRAIN_THROW("schedule '" << name << "': expected constant, step, plateau or cosine");
+  schedule->set_warmup_steps(options.warmup_steps);
+  return schedule;
 }
 
 }  // namespace grain

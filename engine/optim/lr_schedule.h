@@ -1,8 +1,10 @@
-// defines: LrSchedule, ConstantLr, StepLr, ReduceLrOnPlateau, ScheduleOptions, make_lr_schedule
+// defines: LrSchedule, ConstantLr, StepLr, ReduceLrOnPlateau, CosineLr, ScheduleOptions, make_lr_schedule
 //
 // A schedule maps progress to a learning rate. Step-based schedules are
 // asked per epoch (StepLr) and the plateau schedule per validation result,
-// as in torch.optim.lr_scheduler. Each schedule saves and restores its own
+// as in torch.optim.lr_scheduler; the cosine schedule is a pure function of
+// the training step. Every schedule can ramp the rate up linearly over its
+// first warm-up steps; the trainer asks lr_for_step() before each step. Each schedule saves and restores its own
 // state as named numbers (state() / load_state()), as an optimizer saves its
 // state tensors, so a checkpoint holds it without knowing its fields.
 #pragma once
@@ -27,6 +29,18 @@ class LrSchedule {
   virtual ScheduleState state() const { return {{"lr", current()}}; }
   // Restores what state() returned; throws naming a missing field.
   virtual void load_state(const ScheduleState& state) = 0;
+
+  // The learning rate of training step `step` (0-based): the schedule's rate
+  // at that step (for the validation-driven schedules, what update() last
+  // set) times the warm-up factor min(1, (step + 1) / warmup_steps).
+  double lr_for_step(int64_t step) const;
+  void set_warmup_steps(int64_t steps);  // 0: no warm-up
+
+ protected:
+  virtual double rate_at_step(int64_t /*step*/) const { return current(); }
+
+ private:
+  int64_t warmup_steps_ = 0;
 };
 
 class ConstantLr : public LrSchedule {
@@ -78,13 +92,34 @@ class ReduceLrOnPlateau : public LrSchedule {
   double lr_;
 };
 
-struct ScheduleOptions {
-  int64_t step_size = 10;  // step
-  double gamma = 0.1;      // step
-  PlateauOptions plateau;  // plateau
+// Half a cosine from base at step 0 down to min_lr at total_steps (then
+// min_lr): lr = min_lr + (base - min_lr) (1 + cos(pi step / total_steps)) / 2
+// (torch CosineAnnealingLR with T_max = total_steps, per step). Validations
+// do not change it, so it has no state beyond its options.
+class CosineLr : public LrSchedule {
+ public:
+  CosineLr(double base, int64_t total_steps, double min_lr);
+  double update(int64_t, double) override { return base_; }
+  double current() const override { return base_; }
+  void load_state(const ScheduleState&) override {}
+
+ protected:
+  double rate_at_step(int64_t step) const override;
+
+ private:
+  double base_, min_lr_;
+  int64_t total_steps_;
 };
 
-// "constant", "step" or "plateau"; throws naming an unknown schedule.
+struct ScheduleOptions {
+  int64_t step_size = 10;    // step
+  double gamma = 0.1;        // step
+  PlateauOptions plateau;    // plateau (its min_lr is also cosine's floor)
+  int64_t total_steps = 0;   // cosine: the run's training steps
+  int64_t warmup_steps = 0;  // every schedule
+};
+
+// "constant", "step", "plateau" or "cosine"; throws naming an unknown schedule.
 std::unique_ptr<LrSchedule> make_lr_schedule(const std::string& name, double base_lr, const ScheduleOptions& options);
 
 }  // namespace grain

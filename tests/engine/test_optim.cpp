@@ -89,6 +89,39 @@ TEST_CASE("learning-rate schedules: step and reduce-on-plateau", "[optim]") {
   CHECK_THAT(plateau.update(7, 0.6), WithinAbs(1e-7, 1e-20));  // floored at min_lr
 }
 
+TEST_CASE("learning-rate schedules: cosine per step, and the warm-up of any schedule", "[optim]") {
+  ScheduleOptions options;
+  options.total_steps = 100;
+  options.plateau.min_lr = 0.01;
+  auto cosine = make_lr_schedule("cosine", 0.1, options);
+  // min + (base - min) (1 + cos(pi s / 100)) / 2, worked by hand:
+  CHECK_THAT(cosine->lr_for_step(0), WithinAbs(0.1, 1e-15));
+  CHECK_THAT(cosine->lr_for_step(50), WithinAbs(0.055, 1e-15));                 // cos(pi/2) = 0
+  CHECK_THAT(cosine->lr_for_step(25), WithinAbs(0.01 + 0.045 * (1 + 0.7071067811865476), 1e-15));
+  CHECK_THAT(cosine->lr_for_step(100), WithinAbs(0.01, 1e-15));
+  CHECK_THAT(cosine->lr_for_step(150), WithinAbs(0.01, 1e-15));                 // after the end: the floor
+  cosine->update(3, 0.5);                                                        // validations change nothing
+  CHECK_THAT(cosine->lr_for_step(50), WithinAbs(0.055, 1e-15));
+
+  options.warmup_steps = 4;
+  auto constant = make_lr_schedule("constant", 0.2, options);
+  CHECK_THAT(constant->lr_for_step(0), WithinAbs(0.05, 1e-15));  // 1/4 of the rate
+  CHECK_THAT(constant->lr_for_step(2), WithinAbs(0.15, 1e-15));
+  CHECK_THAT(constant->lr_for_step(3), WithinAbs(0.2, 1e-15));
+  CHECK_THAT(constant->lr_for_step(9), WithinAbs(0.2, 1e-15));
+  auto warm_cosine = make_lr_schedule("cosine", 0.1, options);
+  CHECK_THAT(warm_cosine->lr_for_step(1), WithinAbs(0.5 * (0.01 + 0.045 * (1 + std::cos(std::acos(-1.0) / 100))), 1e-15));
+  auto step = make_lr_schedule("step", 0.1, options);
+  step->update(20, 0);  // 0.1 * 0.1^2, warmed up after step 3
+  CHECK_THAT(step->lr_for_step(10), WithinAbs(1e-3, 1e-15));
+
+  options.plateau.min_lr = 0.5;
+  CHECK_THROWS_WITH(make_lr_schedule("cosine", 0.1, options), Catch::Matchers::Contains("min_lr must be in [0, lr]"));
+  options.plateau.min_lr = 0;
+  options.total_steps = 0;
+  CHECK_THROWS_WITH(make_lr_schedule("cosine", 0.1, options), Catch::Matchers::Contains("total_steps must be >= 1"));
+}
+
 TEST_CASE("a schedule restored from its state continues as the original", "[optim]") {
   // Drive a plateau schedule to a reduction with one bad epoch pending, save,
   // restore into a fresh one, and feed both the same metrics.
@@ -104,7 +137,7 @@ TEST_CASE("a schedule restored from its state continues as the original", "[opti
   auto step_restored = make_lr_schedule("step", 0.1, options);
   step_restored->load_state(step->state());
   CHECK_THAT(step_restored->current(), WithinAbs(1e-3, 1e-15));
-  CHECK_THROWS_WITH(make_lr_schedule("cosine", 0.1, options), Catch::Matchers::Contains("expected constant"));
+  CHECK_THROWS_WITH(make_lr_schedule("linear", 0.1, options), Catch::Matchers::Contains("expected constant"));
   CHECK_THROWS_WITH(step_restored->load_state({}), Catch::Matchers::Contains("'lr' is missing"));
 }
 

@@ -347,6 +347,24 @@ TEST_CASE("the training-loss window survives a resume: metrics.jsonl equals the 
   CHECK(a == b);           // bitwise
 }
 
+TEST_CASE("a cosine schedule with warm-up sets each step's learning rate, and the log records it", "[trainer]") {
+  const fs::path out = scratch() / "cosine";
+  // 12 videos in batches of 4, 2 epochs: 6 steps, the cosine's length.
+  run(config_yaml("fg_classes", out), {"schedule.name=cosine", "schedule.warmup_steps=2", "optimizer.lr=0.01",
+                                       "schedule.min_lr=0.001", "train.eval_every_steps=100"});
+  std::vector<double> logged;
+  for (const auto& line : jsonl(out / "metrics.jsonl"))
+    if (line.at("split") == "train") logged.push_back(line.at("lr"));
+  REQUIRE(logged.size() == 6);
+  const double pi = std::acos(-1.0);
+  for (int k = 0; k < 6; ++k) {
+    INFO("step " << k);  // 0-based: the line of step k + 1
+    const double warmup = std::min(1.0, (k + 1) / 2.0);
+    CHECK_THAT(logged[static_cast<size_t>(k)],
+               Catch::Matchers::WithinRel(warmup * (0.001 + 0.009 * 0.5 * (1 + std::cos(pi * k / 6))), 1e-12));
+  }
+}
+
 TEST_CASE("one trainer per run folder", "[trainer]") {
   const fs::path out = scratch() / "locked";
   fs::create_directories(out);

@@ -144,8 +144,12 @@ const ConfigSchema& trainer_schema() {
        {}, R::above(0)},
       {"optimizer.clip_grad_norm", T::kDouble, "0", "clip gradients to this global L2 norm (0: off)",
        {}, R::at_least(0)},
-      {"schedule.name", T::kString, "constant", "learning-rate schedule, updated after each validation",
-       {"constant", "step", "plateau"}},
+      {"schedule.name", T::kString, "constant",
+       "learning-rate schedule: constant; step and plateau, updated after each validation; cosine, per step to "
+       "schedule.min_lr at the last step",
+       {"constant", "step", "plateau", "cosine"}},
+      {"schedule.warmup_steps", T::kInt, "0", "ramp the lr linearly from lr/N to lr over the first N steps (0: off)",
+       {}, R::at_least(0)},
       {"schedule.step_size", T::kInt, "10", "step schedule: epochs between decays",
        {}, R::at_least(1)},
       {"schedule.gamma", T::kDouble, "0.1", "step schedule: decay factor",
@@ -158,7 +162,7 @@ const ConfigSchema& trainer_schema() {
        {}, R::at_least(0)},
       {"schedule.cooldown", T::kInt, "0", "plateau schedule: validations to wait after a reduction",
        {}, R::at_least(0)},
-      {"schedule.min_lr", T::kDouble, "0", "plateau schedule: lower bound of the lr",
+      {"schedule.min_lr", T::kDouble, "0", "plateau schedule: lower bound of the lr; cosine: the lr it ends at",
        {}, R::at_least(0)},
       {"train.epochs", T::kInt, "10", "epochs to train",
        {}, R::at_least(1)},
@@ -310,6 +314,7 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
   c.plateau_threshold = v.get_double("schedule.threshold");
   c.plateau_cooldown = v.get_int("schedule.cooldown");
   c.min_lr = v.get_double("schedule.min_lr");
+  c.warmup_steps = v.get_int("schedule.warmup_steps");
 
   c.epochs = v.get_int("train.epochs");
   c.max_steps = v.get_int("train.max_steps");

@@ -51,6 +51,7 @@ struct TrainerConfig {
   double clip_grad_norm = 0;  // 0: off
   std::string schedule = "constant";
   int64_t step_size = 10;
+  int64_t warmup_steps = 0;
   double gamma = 0.1, plateau_factor = 0.1, plateau_threshold = 1e-4, min_lr = 0;
   int64_t plateau_patience = 10, plateau_cooldown = 0;
 

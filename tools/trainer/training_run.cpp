@@ -37,8 +37,10 @@ std::unique_ptr<Optimizer> make_optimizer(const TrainerConfig& c, ParameterStore
   return std::make_unique<Adam>(store, AdamOptions{c.lr, c.beta1, c.beta2, c.adam_eps, c.weight_decay});
 }
 
-std::unique_ptr<LrSchedule> make_schedule(const TrainerConfig& c) {
+std::unique_ptr<LrSchedule> make_schedule(const TrainerConfig& c, int64_t total_steps) {
   ScheduleOptions o;
+  o.total_steps = total_steps;
+  o.warmup_steps = c.warmup_steps;
   o.step_size = c.step_size;
   o.gamma = c.gamma;
   o.plateau = {c.plateau_factor, c.plateau_patience, c.plateau_threshold, c.plateau_cooldown, c.min_lr};
@@ -151,7 +153,6 @@ TrainingRun::TrainingRun(const TrainerConfig& config, std::string config_yaml, c
   setup_ = open_run(c_, vocabulary_file_, comm_, options_.cuda_device);
   if (world_ > 1 && c_.sync_batch_norm) batch_norm_sync_ = std::make_unique<distributed::BatchNormSync>(*comm_);
   optimizer_ = make_optimizer(c_, *setup_.store);
-  schedule_ = make_schedule(c_);
   summary_.chance_accuracy = setup_.chance_accuracy;
   summary_.majority_accuracy = setup_.majority_accuracy;
   baselines_ = make_baselines(setup_.data, c_);
@@ -159,6 +160,7 @@ TrainingRun::TrainingRun(const TrainerConfig& config, std::string config_yaml, c
   GRAIN_CHECK(steps_per_epoch_ > 0, "trainer: no complete batch of " << c_.batch_size << " in the training split");
   total_steps_ = c_.epochs * steps_per_epoch_;
   if (c_.max_steps > 0) total_steps_ = std::min(total_steps_, c_.max_steps);
+  schedule_ = make_schedule(c_, total_steps_);
 }
 
 void TrainingRun::say(const std::string& text) {
@@ -299,10 +301,12 @@ void TrainingRun::step(const data::Batch& batch) {
     norm = c_.clip_grad_norm > 0 ? clip_grad_norm(store, c_.clip_grad_norm) : grad_norm(store);
     finite = std::isfinite(norm);
   }
+  const double lr = schedule_->lr_for_step(state_.step);
   ++state_.step;
   ++state_.batch_in_epoch;
   summary_.losses.push_back(loss_value);
   if (finite) {
+    optimizer_->set_learning_rate(lr);
     optimizer_->step();
     state_.nonfinite_in_row = 0;
   } else {
@@ -320,7 +324,7 @@ void TrainingRun::step(const data::Batch& batch) {
   if (std::isfinite(norm)) state_.window_sums["grad_norm"] += norm;
   clips_per_second_ = window_clips_ / std::max(1e-9, seconds_since(window_start_));
   if (!options_.quiet && rank0())
-    progress_.step(state_.step, state_.epoch, c_.epochs, loss_value, clips_per_second_, schedule_->current(),
+    progress_.step(state_.step, state_.epoch, c_.epochs, loss_value, clips_per_second_, lr,
                    c_.log_every_steps);
 }
 
@@ -358,7 +362,7 @@ void TrainingRun::log_training_window() {
   if (state_.window_steps == 0) return;
   std::map<std::string, double> values;
   for (const auto& [k, v] : state_.window_sums) values[k] = v / static_cast<double>(state_.window_steps);
-  values["lr"] = schedule_->current();
+  values["lr"] = schedule_->lr_for_step(state_.step - 1);  // the last step's
   values["clips_per_s"] = clips_per_second_;
   if (log_) log_->write("train", state_.step, state_.epoch, values);
   state_.window_sums.clear();
