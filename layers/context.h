@@ -10,9 +10,17 @@
 
 namespace grain {
 
+class CrossProcessSum;  // engine/ops/batch_norm.h
+
 struct ForwardContext {
   bool training = false;
   uint64_t seed = 0;  // this step's seed; layers derive their own from it
+  // Data-parallel training: this process's batch is rows [batch_offset, ...)
+  // of the global batch (dropout draws the global batch's mask for them),
+  // and, when set, batch norm's statistics are over every process's batch
+  // (engine/ops/batch_norm.h). Defaults: one process.
+  int64_t batch_offset = 0;
+  CrossProcessSum* batch_norm_sync = nullptr;
 };
 
 }  // namespace grain

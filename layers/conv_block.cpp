@@ -25,7 +25,7 @@ Tensor ConvBlock::forward(const Tensor& x, const ForwardContext& ctx) const {
   const Conv3dParams params{{1, 1, 1}, padding_, {1, 1, 1}};
   const Tensor y = conv3d(x, weight_->value, bias_->value, params);
   return relu(batch_norm(y, gamma_->value, beta_->value, running_mean_->value, running_var_->value,
-                         {ctx.training, 0.1, 1e-5}));
+                         {ctx.training, 0.1, 1e-5, ctx.batch_norm_sync}));
 }
 
 void ConvBlock::reset_parameters(uint64_t seed) {

@@ -12,7 +12,9 @@ Dropout::Dropout(const std::string& name, double p) : name_(name), p_(p) {
 }
 
 Tensor Dropout::forward(const Tensor& x, const ForwardContext& ctx) const {
-  return dropout(x, p_, name_seed(ctx.seed, name_), ctx.training);
+  // Rows of x are clips: a slice starting at clip batch_offset of the global batch starts at this element.
+  const int64_t per_row = x.dim() > 0 && x.size(0) > 0 ? x.numel() / x.size(0) : 0;
+  return dropout(x, p_, name_seed(ctx.seed, name_), ctx.training, static_cast<uint64_t>(ctx.batch_offset * per_row));
 }
 
 }  // namespace grain

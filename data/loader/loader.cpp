@@ -40,14 +40,17 @@ DataLoader::DataLoader(std::shared_ptr<const ClipSource> source, std::vector<Vid
 
 DataLoader::~DataLoader() { stop(); }
 
-int64_t DataLoader::samples_per_rank() const {
-  const int64_t n = dataset_size(), w = config_.world_size;
-  return (n + w - 1) / w;
+int64_t DataLoader::batches_per_epoch() const {
+  const int64_t n = dataset_size(), b = config_.batch_size;
+  return config_.drop_last ? n / b : (n + b - 1) / b;
 }
 
-int64_t DataLoader::batches_per_epoch() const {
-  const int64_t s = samples_per_rank(), b = config_.batch_size;
-  return config_.drop_last ? s / b : (s + b - 1) / b;
+std::pair<int64_t, int64_t> DataLoader::rank_slice(int64_t index) const {
+  const int64_t first = index * config_.batch_size;
+  const int64_t m = std::min<int64_t>(config_.batch_size, dataset_size() - first);
+  const int64_t w = config_.world_size, r = config_.rank;
+  const int64_t lo = r * m / w, hi = (r + 1) * m / w;
+  return {first + lo, hi - lo};
 }
 
 std::shared_ptr<const std::vector<int64_t>> DataLoader::order_of(int64_t epoch) const {
@@ -67,9 +70,10 @@ std::shared_ptr<const std::vector<int64_t>> DataLoader::order_of(int64_t epoch) 
 }
 
 int64_t DataLoader::video_at(int64_t epoch, int64_t position) const {
-  const auto order = order_of(epoch);
-  const int64_t global = position * config_.world_size + config_.rank;
-  return (*order)[static_cast<size_t>(global % dataset_size())];
+  if (position < 0 || position >= dataset_size())
+    throw DataError("DataLoader::video_at: position " + std::to_string(position) + " outside [0, " +
+                    std::to_string(dataset_size()) + ")");
+  return (*order_of(epoch))[static_cast<size_t>(position)];
 }
 
 Batch DataLoader::make_batch(int64_t epoch, int64_t index) const { return build(epoch, index, nullptr, 0); }
@@ -80,8 +84,7 @@ Batch DataLoader::build(int64_t epoch, int64_t index, const std::atomic<uint64_t
     throw DataError("DataLoader: batch " + std::to_string(index) + " outside [0, " +
                     std::to_string(batches_per_epoch()) + ")");
   const int64_t n = dataset_size();
-  const int64_t first = index * config_.batch_size;
-  const int64_t count = std::min<int64_t>(config_.batch_size, samples_per_rank() - first);
+  const auto [first, count] = rank_slice(index);
   const ClipSpec& spec = config_.clip;
   const auto order = order_of(epoch);
 
@@ -100,7 +103,7 @@ Batch DataLoader::build(int64_t epoch, int64_t index, const std::atomic<uint64_t
   int64_t filled = 0;  // samples placed so far (fewer than count when bad videos are left out)
   for (int64_t s = 0; s < count; ++s) {
     if (generation && generation->load() != my_generation) throw Cancelled{};
-    const int64_t global = (first + s) * config_.world_size + config_.rank;
+    const int64_t global = first + s;  // position in the epoch's order
     // Try the scheduled video, then (when replacing) the next ones of the epoch's order.
     std::optional<DecodedVideo> video;
     int64_t idx = -1;

@@ -1,8 +1,15 @@
 // DataLoader: reproducible, prefetching batches of preprocessed clips.
 // Design:
 //  - Order: epoch e visits the split in shuffled_indices(n, seed, e) (training)
-//    or file order (evaluation). Rank r of W takes global positions r, r+W, ...
-//    of ceil(n/W) (wrapping round to the start, so every rank has the same count).
+//    or file order (evaluation).
+//  - Data-parallel sharding: batch_size is the GLOBAL batch. Global batch b of
+//    an epoch is positions [bB, bB + m) of the epoch's order (m = B, or what
+//    is left for the last batch without drop_last); rank r of W takes the
+//    contiguous slice [floor(r m / W), floor((r + 1) m / W)) of it. So the
+//    ranks' batches, in rank order, are exactly the batch one process builds
+//    (same videos, same windows and crops), every rank has the same number of
+//    batches per epoch at any W, and a run keeps its step <-> data mapping
+//    when resumed with another process count. A slice may be empty (m < W).
 //  - Randomness of a sample (window, crop) comes from derive_seed(seed, e, video
 //    index) only, so batch (e, b) is a pure function of (seed, e, b) and
 //    make_batch() rebuilds it exactly on any thread (exact resume).
@@ -28,6 +35,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "data/loader/batch.h"
@@ -43,8 +51,8 @@ struct LoaderConfig {
   ClipSpec clip;                  // T, resize, crop, fps, pixel scale and type
   bool train = true;              // shuffled order + random window/crop; false: file order, centred
   uint64_t seed = 0;
-  int rank = 0, world_size = 1;   // data-parallel sharding
-  bool drop_last = true;          // drop the last incomplete batch of a rank
+  int rank = 0, world_size = 1;   // data-parallel sharding: this rank's slice of every global batch
+  bool drop_last = true;          // drop the last incomplete global batch
   int workers = 2;                // threads building batches (0: next() builds on the caller's thread)
   int prefetch_batches = 4;       // queue bound: batches built ahead of the consumer
   double max_bad_fraction = 0.01; // fail when more than this fraction of the split's videos is bad
@@ -72,8 +80,9 @@ class DataLoader {
   DataLoader& operator=(const DataLoader&) = delete;
 
   int64_t dataset_size() const { return static_cast<int64_t>(labels_.size()); }
-  int64_t samples_per_rank() const;    // ceil(n / world_size)
-  int64_t batches_per_epoch() const;
+  int64_t batches_per_epoch() const;  // global batches: n / B (drop_last) or ceil(n / B); any world size
+  // This rank's slice of global batch `index`: {first epoch position, count}.
+  std::pair<int64_t, int64_t> rank_slice(int64_t index) const;
 
   // Starts prefetching epoch `epoch` from batch `first_batch` (0 = the start;
   // a later batch resumes mid-epoch). Work for an earlier epoch is cancelled.
@@ -83,7 +92,7 @@ class DataLoader {
   std::optional<Batch> next();
   // Batch `index` of `epoch`, built on the calling thread; equal to what next() gives.
   Batch make_batch(int64_t epoch, int64_t index) const;
-  // Split index of the video at this rank's position j of an epoch (before replacement).
+  // Split index of the video at position j of an epoch's order (before replacement).
   int64_t video_at(int64_t epoch, int64_t position) const;
 
   // Cancels and joins the workers; next() afterwards throws. Idempotent.

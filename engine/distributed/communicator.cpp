@@ -3,7 +3,9 @@
 //          (see communicator.h)
 #include "engine/distributed/communicator.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <sstream>
 #include <vector>
@@ -66,6 +68,24 @@ Tensor Communicator::all_gather(const Tensor& t) {
   shape.insert(shape.begin(), world_size());
   Tensor out = Tensor::empty(shape, t.dtype(), t.device());
   backend_for(t).all_gather_impl(t, out);
+  return out;
+}
+
+std::vector<std::string> all_gather_strings(Communicator& comm, const std::string& text) {
+  const int w = comm.world_size();
+  if (w == 1) return {text};
+  const Tensor lengths = comm.all_gather(Tensor::from_indices({static_cast<int64_t>(text.size())}, {1}));
+  const int64_t* length = lengths.data<int64_t>();
+  int64_t longest = 0;
+  for (int r = 0; r < w; ++r) longest = std::max(longest, length[r]);
+  const int64_t words = std::max<int64_t>(1, (longest + 7) / 8);  // int64 words: a dtype every back end carries
+  Tensor mine = Tensor::zeros({words}, DType::kInt64);
+  std::memcpy(mine.raw_data(), text.data(), text.size());
+  const Tensor all = comm.all_gather(mine);
+  std::vector<std::string> out;
+  for (int r = 0; r < w; ++r)
+    out.emplace_back(static_cast<const char*>(all.raw_data()) + static_cast<size_t>(r * words * 8),
+                     static_cast<size_t>(length[r]));
   return out;
 }
 

@@ -32,6 +32,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/device.h"
 #include "engine/distributed/launch_env.h"
@@ -81,6 +82,11 @@ class Communicator {
   /// Every rank passes the same (numel, dtype): throws on every rank, naming `op`, otherwise.
   void check_same_on_all_ranks(const char* op, const Tensor& t);
 };
+
+/// Every rank's `text`, in rank order, on every rank: an all-gather of the
+/// lengths, then of the bytes padded to the longest (CPU; for results
+/// gathered before they are scored, e.g. a sharded validation's predictions).
+std::vector<std::string> all_gather_strings(Communicator& comm, const std::string& text);
 
 /// The communicator for this process's launch: local for a world of one;
 /// otherwise MPI (for `device` CPU) or NCCL over MPI (for a CUDA device,

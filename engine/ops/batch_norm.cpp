@@ -4,6 +4,7 @@
 // of C values. Statistics are accumulated in double whatever the dtype.
 #include "engine/ops/batch_norm.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -12,6 +13,17 @@
 #include "engine/error.h"
 
 namespace grain {
+
+namespace {
+
+// The sum over processes of a vector of doubles (a CPU float64 tensor).
+std::vector<double> cross_process_sum(CrossProcessSum& sync, const std::vector<double>& values) {
+  Tensor t = Tensor::from_vector(values, {static_cast<int64_t>(values.size())}, DType::kFloat64);
+  sync.sum(t);
+  return t.to_vector();
+}
+
+}  // namespace
 
 Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& running_mean,
                   const Tensor& running_var, const BatchNormParams& p) {
@@ -31,28 +43,36 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, cons
                                         << x.shape());
   GRAIN_CUDA_DISPATCH(device, "batch_norm", batch_norm_cuda(x, gamma, beta, running_mean, running_var, p));
 
+  CrossProcessSum* const sync = p.training ? p.sync : nullptr;
+  // M: the values per channel over every process (sync), else here.
+  const double count = sync ? cross_process_sum(*sync, {static_cast<double>(m)})[0] : static_cast<double>(m);
   Tensor y = Tensor::empty(x.shape(), x.dtype(), device);
   auto mean = std::make_shared<std::vector<double>>(c), inv_std = std::make_shared<std::vector<double>>(c);
   dispatch_floating(x.dtype(), "batch_norm", [&]<typename T>() {
     const T* xp = x.data<T>();
     if (p.training) {
+      // Two passes (mean, then squared deviations from it); with sync each
+      // process adds its part of sum / M, so the parts sum to the statistic.
       std::vector<double> sum(c, 0.0), sq(c, 0.0);
       for (int64_t r = 0; r < m; ++r)
         for (int64_t ch = 0; ch < c; ++ch) sum[ch] += xp[r * c + ch];
-      for (int64_t ch = 0; ch < c; ++ch) (*mean)[ch] = sum[ch] / m;
+      for (int64_t ch = 0; ch < c; ++ch) (*mean)[ch] = sum[ch] / count;
+      if (sync) *mean = cross_process_sum(*sync, *mean);
       for (int64_t r = 0; r < m; ++r)
         for (int64_t ch = 0; ch < c; ++ch) {
           const double d = xp[r * c + ch] - (*mean)[ch];
           sq[ch] += d * d;
         }
+      for (int64_t ch = 0; ch < c; ++ch) sq[ch] /= count;
+      if (sync) sq = cross_process_sum(*sync, sq);
       for (int64_t ch = 0; ch < c; ++ch) {
-        const double var = sq[ch] / m;
+        const double var = sq[ch];
         (*inv_std)[ch] = 1.0 / std::sqrt(var + p.eps);
         if (have_running) {
           T* rm = running_mean.data<T>();
           T* rv = running_var.data<T>();
           rm[ch] = static_cast<T>((1 - p.momentum) * rm[ch] + p.momentum * (*mean)[ch]);
-          rv[ch] = static_cast<T>((1 - p.momentum) * rv[ch] + p.momentum * var * m / (m - 1));
+          rv[ch] = static_cast<T>((1 - p.momentum) * rv[ch] + p.momentum * var * count / (count - 1));
         }
       }
     } else {
@@ -73,7 +93,8 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, cons
   });
 
   record("batch_norm", {x, gamma, beta}, y,
-         [x, gamma, mean, inv_std, m, c, training = p.training](const Tensor& dy, const std::vector<bool>& need) {
+         [x, gamma, mean, inv_std, m, c, count, sync, training = p.training](const Tensor& dy,
+                                                                             const std::vector<bool>& need) {
            Tensor dx, dgamma, dbeta;
            dispatch_floating(dy.dtype(), "batch_norm backward", [&]<typename T>() {
              const T* xp = x.data<T>();
@@ -94,6 +115,14 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, cons
                for (int64_t ch = 0; ch < c; ++ch) dbeta.data<T>()[ch] = static_cast<T>(sum_dy[ch]);
              }
              if (need[0]) {
+               // dx needs the sums over every process's batch (dgamma, dbeta above keep this process's).
+               if (sync && training) {
+                 std::vector<double> both(sum_dy);
+                 both.insert(both.end(), sum_dy_xhat.begin(), sum_dy_xhat.end());
+                 both = cross_process_sum(*sync, both);
+                 std::copy(both.begin(), both.begin() + c, sum_dy.begin());
+                 std::copy(both.begin() + c, both.end(), sum_dy_xhat.begin());
+               }
                dx = Tensor::empty(x.shape(), dy.dtype(), dy.device());
                const T* gm = gamma.data<T>();
                T* d = dx.data<T>();
@@ -104,7 +133,7 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, cons
                    if (training) {
                      const double xhat = (xp[r * c + ch] - (*mean)[ch]) * (*inv_std)[ch];
                      d[r * c + ch] = static_cast<T>(
-                         scale * (g[r * c + ch] - sum_dy[ch] / m - xhat * sum_dy_xhat[ch] / m));
+                         scale * (g[r * c + ch] - sum_dy[ch] / count - xhat * sum_dy_xhat[ch] / count));
                    } else {
                      d[r * c + ch] = static_cast<T>(scale * g[r * c + ch]);
                    }

@@ -7,6 +7,12 @@
 // closely and the result is deterministic; cuDNN's spatial batch norm would
 // need the (M, C, 1, 1) NCHW view and gives neither guarantee. The saved mean and
 // 1/std travel to the backward in the node's closure.
+//
+// Synchronised batch norm (params.sync) splits the statistics around the
+// hook's sums (the NCCL all-reduce on this same stream, so no host
+// synchronisation): partial mean, sum; partial variance, sum; finish. The
+// backward sums dy and dy xhat over the processes for dx only.
+// Compiles, not run on a GPU (the sync path).
 #include <algorithm>
 
 #include "engine/autograd.h"
@@ -28,7 +34,28 @@ Tensor batch_norm_cuda(const Tensor& x, const Tensor& gamma, const Tensor& beta,
   cuda::DeviceBuffer scratch(device, sizeof(double) * kernels::cuda::batch_norm_scratch(m, c));
   double* mean = static_cast<double*>(stats.raw_data());
   double* inv_std = mean + c;
-  if (p.training) {
+  CrossProcessSum* const sync = p.training ? p.sync : nullptr;
+  double count = static_cast<double>(m);
+  if (sync) {
+    Tensor n = Tensor::from_vector({count}, {1}, DType::kFloat64);
+    sync->sum(n);
+    count = n.item();
+  }
+  if (sync) {
+    Tensor mean_part = Tensor::empty({c}, DType::kFloat64, x.device());
+    Tensor var_part = Tensor::empty({c}, DType::kFloat64, x.device());
+    kernels::cuda::batch_norm_mean_part(cuda::f32(x), m, c, count, static_cast<double*>(mean_part.raw_data()),
+                                        scratch.as<double>(), stream);
+    sync->sum(mean_part);
+    kernels::cuda::batch_norm_variance_part(cuda::f32(x), m, c, static_cast<const double*>(mean_part.raw_data()),
+                                            count, static_cast<double*>(var_part.raw_data()), scratch.as<double>(),
+                                            stream);
+    sync->sum(var_part);
+    kernels::cuda::batch_norm_finish_statistics(
+        static_cast<const double*>(mean_part.raw_data()), static_cast<const double*>(var_part.raw_data()), c, count,
+        p.eps, p.momentum, mean, inv_std, have_running ? cuda::f32(running_mean) : nullptr,
+        have_running ? cuda::f32(running_var) : nullptr, stream);
+  } else if (p.training) {
     kernels::cuda::batch_norm_statistics(cuda::f32(x), m, c, p.eps, p.momentum, mean, inv_std,
                                          have_running ? cuda::f32(running_mean) : nullptr,
                                          have_running ? cuda::f32(running_var) : nullptr, scratch.as<double>(), stream);
@@ -41,7 +68,8 @@ Tensor batch_norm_cuda(const Tensor& x, const Tensor& gamma, const Tensor& beta,
                                   stream);
   cuda::after_op("batch_norm", device);
   record("batch_norm", {x, gamma, beta}, y,
-         [x, gamma, stats, m, c, device, training = p.training](const Tensor& dy, const std::vector<bool>& need) {
+         [x, gamma, stats, m, c, count, sync, device, training = p.training](const Tensor& dy,
+                                                                             const std::vector<bool>& need) {
            cudaStream_t s = cuda::context(device).stream();
            const double* mu = static_cast<const double*>(stats.raw_data());
            const double* is = mu + c;
@@ -55,10 +83,23 @@ Tensor batch_norm_cuda(const Tensor& x, const Tensor& gamma, const Tensor& beta,
            if (need[0]) dx = Tensor::empty(x.shape(), dy.dtype(), dy.device());
            if (need[1]) dgamma = Tensor::empty({c}, dy.dtype(), dy.device());
            if (need[2]) dbeta = Tensor::empty({c}, dy.dtype(), dy.device());
-           kernels::cuda::batch_norm_backward(cuda::f32(x), cuda::f32(dy), mu, is, cuda::f32(gamma), sum_dy,
-                                              sum_dy_xhat, m, c, training, need[0] ? cuda::f32(dx) : nullptr,
-                                              need[1] ? cuda::f32(dgamma) : nullptr,
-                                              need[2] ? cuda::f32(dbeta) : nullptr, s);
+           if (sync && need[0]) {
+             // dgamma, dbeta from this process's sums; dx from the sums over every process.
+             kernels::cuda::batch_norm_backward(cuda::f32(x), cuda::f32(dy), mu, is, cuda::f32(gamma), sum_dy,
+                                                sum_dy_xhat, m, c, count, training, nullptr,
+                                                need[1] ? cuda::f32(dgamma) : nullptr,
+                                                need[2] ? cuda::f32(dbeta) : nullptr, s);
+             sync->sum(sums);
+             kernels::cuda::batch_norm_backward(cuda::f32(x), cuda::f32(dy), mu, is, cuda::f32(gamma), sum_dy,
+                                                sum_dy_xhat, m, c, count, training, cuda::f32(dx), nullptr, nullptr,
+                                                s);
+           } else {
+             kernels::cuda::batch_norm_backward(cuda::f32(x), cuda::f32(dy), mu, is, cuda::f32(gamma), sum_dy,
+                                                sum_dy_xhat, m, c, count, training,
+                                                need[0] ? cuda::f32(dx) : nullptr,
+                                                need[1] ? cuda::f32(dgamma) : nullptr,
+                                                need[2] ? cuda::f32(dbeta) : nullptr, s);
+           }
            cuda::after_op("batch_norm backward", device);
            return std::vector<Tensor>{dx, dgamma, dbeta};
          });

@@ -9,8 +9,8 @@
 namespace grain {
 
 namespace {
-Tensor apply_mask(const Tensor& x, double p, uint64_t seed) {
-  GRAIN_CUDA_DISPATCH(x.device(), "dropout", dropout_mask_cuda(x, p, seed));
+Tensor apply_mask(const Tensor& x, double p, uint64_t seed, uint64_t offset) {
+  GRAIN_CUDA_DISPATCH(x.device(), "dropout", dropout_mask_cuda(x, p, seed, offset));
   Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
   dispatch_floating(x.dtype(), "dropout", [&]<typename T>() {
     const T* a = x.data<T>();
@@ -19,18 +19,18 @@ Tensor apply_mask(const Tensor& x, double p, uint64_t seed) {
     const int64_t n = x.numel();
 #pragma omp parallel for if (n > 65536)
     for (int64_t i = 0; i < n; ++i)
-      b[i] = kernels::counter_uniform(seed, static_cast<uint64_t>(i)) >= p ? a[i] * keep_scale : T(0);
+      b[i] = kernels::counter_uniform(seed, offset + static_cast<uint64_t>(i)) >= p ? a[i] * keep_scale : T(0);
   });
   return y;
 }
 }  // namespace
 
-Tensor dropout(const Tensor& x, double p, uint64_t seed, bool training) {
+Tensor dropout(const Tensor& x, double p, uint64_t seed, bool training, uint64_t offset) {
   GRAIN_CHECK(p >= 0.0 && p < 1.0, "dropout: probability must be in [0, 1), got " << p);
   if (!training || p == 0.0) return x;
-  Tensor y = apply_mask(x, p, seed);
-  record("dropout", {x}, y, [p, seed](const Tensor& dy, const std::vector<bool>&) {
-    return std::vector<Tensor>{apply_mask(dy, p, seed)};
+  Tensor y = apply_mask(x, p, seed, offset);
+  record("dropout", {x}, y, [p, seed, offset](const Tensor& dy, const std::vector<bool>&) {
+    return std::vector<Tensor>{apply_mask(dy, p, seed, offset)};
   });
   return y;
 }

@@ -6,10 +6,10 @@
 
 namespace grain {
 
-Tensor dropout_mask_cuda(const Tensor& x, double p, uint64_t seed) {
+Tensor dropout_mask_cuda(const Tensor& x, double p, uint64_t seed, uint64_t offset) {
   cuda::require_float32("dropout", {x});
   Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
-  kernels::cuda::dropout(cuda::f32(x), cuda::f32(y), x.numel(), p, seed, cuda::context(x.device()).stream());
+  kernels::cuda::dropout(cuda::f32(x), cuda::f32(y), x.numel(), p, seed, offset, cuda::context(x.device()).stream());
   cuda::after_op("dropout", x.device().index);
   return y;
 }

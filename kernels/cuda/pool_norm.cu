@@ -65,6 +65,11 @@ struct StoreVariance {
     }
   }
 };
+struct StoreScaled {
+  double* out;
+  double count;
+  __device__ void operator()(int64_t ch, const double* total) const { out[ch] = total[0] / count; }
+};
 struct BackwardTerms {
   const float* x;
   const float* dy;
@@ -86,6 +91,19 @@ struct StoreBackwardSums {
   }
 };
 
+__global__ void bn_finish_kernel(const double* mean, const double* var, int64_t c, double count, double eps,
+                                 double momentum, double* mean_out, double* inv_std, float* running_mean,
+                                 float* running_var) {
+  GRAIN_GRID_STRIDE(ch, c) {
+    mean_out[ch] = mean[ch];
+    inv_std[ch] = 1.0 / sqrt(var[ch] + eps);
+    if (running_mean) {
+      running_mean[ch] = static_cast<float>((1 - momentum) * running_mean[ch] + momentum * mean[ch]);
+      running_var[ch] = static_cast<float>((1 - momentum) * running_var[ch] + momentum * var[ch] * count / (count - 1));
+    }
+  }
+}
+
 __global__ void bn_running_kernel(const float* rm, const float* rv, int64_t c, double eps, double* mean,
                                   double* inv_std) {
   GRAIN_GRID_STRIDE(ch, c) {
@@ -104,13 +122,13 @@ __global__ void bn_apply_kernel(const float* x, const double* mean, const double
 
 __global__ void bn_backward_kernel(const float* x, const float* dy, const double* mean, const double* inv_std,
                                    const float* gamma, const double* sum_dy, const double* sum_dy_xhat, int64_t m,
-                                   int64_t c, bool training, float* dx) {
+                                   int64_t c, double count, bool training, float* dx) {
   GRAIN_GRID_STRIDE(i, m * c) {
     const int64_t ch = i % c;
     const double scale = gamma[ch] * inv_std[ch];
     if (training) {
       const double xhat = (x[i] - mean[ch]) * inv_std[ch];
-      dx[i] = static_cast<float>(scale * (dy[i] - sum_dy[ch] / m - xhat * sum_dy_xhat[ch] / m));
+      dx[i] = static_cast<float>(scale * (dy[i] - sum_dy[ch] / count - xhat * sum_dy_xhat[ch] / count));
     } else {
       dx[i] = static_cast<float>(scale * dy[i]);
     }
@@ -146,6 +164,29 @@ void batch_norm_statistics(const float* x, int64_t m, int64_t c, double eps, dou
   GRAIN_KERNEL_CHECK("batch_norm_statistics");
 }
 
+void batch_norm_mean_part(const float* x, int64_t m, int64_t c, double count, double* mean_part, double* scratch,
+                          cudaStream_t stream) {
+  if (c == 0) return;
+  column_reduce<1>(ColumnValues{x, c}, StoreScaled{mean_part, count}, m, c, scratch, stream);
+  GRAIN_KERNEL_CHECK("batch_norm_mean_part");
+}
+
+void batch_norm_variance_part(const float* x, int64_t m, int64_t c, const double* mean, double count, double* var_part,
+                              double* scratch, cudaStream_t stream) {
+  if (c == 0) return;
+  column_reduce<1>(SquaredDeviation{x, mean, c}, StoreScaled{var_part, count}, m, c, scratch, stream);
+  GRAIN_KERNEL_CHECK("batch_norm_variance_part");
+}
+
+void batch_norm_finish_statistics(const double* mean, const double* var, int64_t c, double count, double eps,
+                                  double momentum, double* mean_out, double* inv_std, float* running_mean,
+                                  float* running_var, cudaStream_t stream) {
+  if (c == 0) return;
+  bn_finish_kernel<<<grid_for(c), kBlock, 0, stream>>>(mean, var, c, count, eps, momentum, mean_out, inv_std,
+                                                       running_mean, running_var);
+  GRAIN_KERNEL_CHECK("batch_norm_finish_statistics");
+}
+
 void batch_norm_running_statistics(const float* running_mean, const float* running_var, int64_t c, double eps,
                                    double* mean, double* inv_std, cudaStream_t stream) {
   if (c == 0) return;
@@ -169,11 +210,11 @@ void batch_norm_backward_sums(const float* x, const float* dy, const double* mea
 }
 
 void batch_norm_backward(const float* x, const float* dy, const double* mean, const double* inv_std, const float* gamma,
-                         const double* sum_dy, const double* sum_dy_xhat, int64_t m, int64_t c, bool training,
-                         float* dx, float* dgamma, float* dbeta, cudaStream_t stream) {
+                         const double* sum_dy, const double* sum_dy_xhat, int64_t m, int64_t c, double count,
+                         bool training, float* dx, float* dgamma, float* dbeta, cudaStream_t stream) {
   if (dx && m * c > 0) {
     bn_backward_kernel<<<grid_for(m * c), kBlock, 0, stream>>>(x, dy, mean, inv_std, gamma, sum_dy, sum_dy_xhat, m, c,
-                                                               training, dx);
+                                                               count, training, dx);
     GRAIN_KERNEL_CHECK("batch_norm_backward dx");
   }
   if ((dgamma || dbeta) && c > 0) {

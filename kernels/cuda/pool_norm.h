@@ -30,6 +30,19 @@ int64_t batch_norm_scratch(int64_t m, int64_t c);
 void batch_norm_statistics(const float* x, int64_t m, int64_t c, double eps, double momentum, double* mean,
                            double* inv_std, float* running_mean, float* running_var, double* scratch,
                            cudaStream_t stream);
+// Synchronised batch norm (the statistics of several processes' batches),
+// in three steps around the caller's sums over processes:
+// mean_part[c] = (sum over this process's rows of x) / count;
+void batch_norm_mean_part(const float* x, int64_t m, int64_t c, double count, double* mean_part, double* scratch,
+                          cudaStream_t stream);
+// var_part[c] = (sum over this process's rows of (x - mean)^2) / count;
+void batch_norm_variance_part(const float* x, int64_t m, int64_t c, const double* mean, double count, double* var_part,
+                              double* scratch, cudaStream_t stream);
+// from the summed mean and (biased) var: mean_out = mean, inv_std = 1 / sqrt(var + eps), and the running
+// statistics updated as batch_norm_statistics does with M = count.
+void batch_norm_finish_statistics(const double* mean, const double* var, int64_t c, double count, double eps,
+                                  double momentum, double* mean_out, double* inv_std, float* running_mean,
+                                  float* running_var, cudaStream_t stream);
 // From running statistics (evaluation).
 void batch_norm_running_statistics(const float* running_mean, const float* running_var, int64_t c, double eps,
                                    double* mean, double* inv_std, cudaStream_t stream);
@@ -39,10 +52,11 @@ void batch_norm_apply(const float* x, const double* mean, const double* inv_std,
 // sum_dy[c] = sum dy, sum_dy_xhat[c] = sum dy xhat (double, deterministic).
 void batch_norm_backward_sums(const float* x, const float* dy, const double* mean, const double* inv_std, int64_t m,
                               int64_t c, double* sum_dy, double* sum_dy_xhat, double* scratch, cudaStream_t stream);
-// dx = gamma inv_std (dy - sum_dy / M - xhat sum_dy_xhat / M) in training,
-// gamma inv_std dy in evaluation; dgamma = sum_dy_xhat, dbeta = sum_dy (if non-null).
+// dx = gamma inv_std (dy - sum_dy / count - xhat sum_dy_xhat / count) in training (count = M, or
+// the values per channel over every process with synchronised batch norm), gamma inv_std dy in
+// evaluation; dgamma = sum_dy_xhat, dbeta = sum_dy (each if non-null). m rows of c channels.
 void batch_norm_backward(const float* x, const float* dy, const double* mean, const double* inv_std, const float* gamma,
-                         const double* sum_dy, const double* sum_dy_xhat, int64_t m, int64_t c, bool training,
-                         float* dx, float* dgamma, float* dbeta, cudaStream_t stream);
+                         const double* sum_dy, const double* sum_dy_xhat, int64_t m, int64_t c, double count,
+                         bool training, float* dx, float* dgamma, float* dbeta, cudaStream_t stream);
 
 }  // namespace grain::kernels::cuda

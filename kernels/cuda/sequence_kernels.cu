@@ -48,9 +48,10 @@ __global__ void embedding_backward_kernel(const int64_t* ids, int64_t count, con
   }
 }
 
-__global__ void dropout_kernel(const float* x, float* y, int64_t n, double p, uint64_t seed, float keep_scale) {
+__global__ void dropout_kernel(const float* x, float* y, int64_t n, double p, uint64_t seed, uint64_t offset,
+                               float keep_scale) {
   GRAIN_GRID_STRIDE(i, n) {
-    y[i] = counter_uniform(seed, static_cast<uint64_t>(i)) >= p ? x[i] * keep_scale : 0.f;
+    y[i] = counter_uniform(seed, offset + static_cast<uint64_t>(i)) >= p ? x[i] * keep_scale : 0.f;
   }
 }
 
@@ -87,11 +88,11 @@ void embedding_backward(const int64_t* ids, int64_t count, const float* dy, int6
   GRAIN_KERNEL_CHECK("embedding_backward");
 }
 
-void dropout(const float* x, float* y, int64_t n, double p, uint64_t seed, cudaStream_t stream) {
+void dropout(const float* x, float* y, int64_t n, double p, uint64_t seed, uint64_t offset, cudaStream_t stream) {
   if (n == 0) return;
   // The same float32 factor as the CPU's static_cast<T>(1.0 / (1.0 - p)).
   const float keep_scale = static_cast<float>(1.0 / (1.0 - p));
-  dropout_kernel<<<grid_for(n), kBlock, 0, stream>>>(x, y, n, p, seed, keep_scale);
+  dropout_kernel<<<grid_for(n), kBlock, 0, stream>>>(x, y, n, p, seed, offset, keep_scale);
   GRAIN_KERNEL_CHECK("dropout");
 }
 

@@ -25,7 +25,7 @@ void embedding_forward(const int64_t* ids, int64_t count, const float* weight, i
 // is count x occurrences, small for caption batches.
 void embedding_backward(const int64_t* ids, int64_t count, const float* dy, int64_t vocab, int64_t width,
                         float* dweight, cudaStream_t stream);
-// y[i] = x[i] / (1 - p) if counter_uniform(seed, i) >= p else 0.
-void dropout(const float* x, float* y, int64_t n, double p, uint64_t seed, cudaStream_t stream);
+// y[i] = x[i] / (1 - p) if counter_uniform(seed, offset + i) >= p else 0.
+void dropout(const float* x, float* y, int64_t n, double p, uint64_t seed, uint64_t offset, cudaStream_t stream);
 
 }  // namespace grain::kernels::cuda

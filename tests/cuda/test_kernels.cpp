@@ -132,7 +132,7 @@ TEST_CASE("dropout draws the CPU's mask bit for bit", "[kernels][cuda]") {
   const float keep_scale = static_cast<float>(1.0 / (1.0 - p));
   for (int64_t i = 0; i < n; ++i) y[i] = kernels::counter_uniform(seed, i) >= p ? x[i] * keep_scale : 0.f;
   auto dxv = upload(x), dyv = upload(std::vector<float>(n));
-  kc::dropout(dxv.as<float>(), dyv.as<float>(), n, p, seed, stream());
+  kc::dropout(dxv.as<float>(), dyv.as<float>(), n, p, seed, 0, stream());
   const std::vector<float> got = download<float>(dyv, n);
   CHECK(std::memcmp(got.data(), y.data(), n * sizeof(float)) == 0);
 }

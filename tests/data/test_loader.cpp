@@ -172,21 +172,51 @@ TEST_CASE("data/loader: batches are regenerated exactly and match an independent
   CHECK(other.make_batch(2, 0).video_indices != epoch1[0].video_indices);
 }
 
-TEST_CASE("data/loader: ranks partition the epoch", "[data][loader]") {
+// Independent reference: one process's batch (the loader without sharding),
+// cut by hand into the contiguous slices the ranks must build.
+TEST_CASE("data/loader: ranks take contiguous slices of the one-process batch", "[data][loader]") {
   Fixture f;
-  LoaderConfig c = small_config();
-  c.workers = 0;
-  c.world_size = 3;
-  c.batch_size = 2;
-  std::multiset<int64_t> all;
-  for (int r = 0; r < 3; ++r) {
-    c.rank = r;
-    DataLoader l(f.webm(c), f.labels, c);
-    REQUIRE(l.samples_per_rank() == 4);
-    for (int64_t j = 0; j < 4; ++j) all.insert(l.video_at(5, j));
+  for (const bool train : {true, false}) {
+    INFO("train " << train);
+    LoaderConfig c = small_config();
+    c.workers = 0;
+    c.train = train;
+    c.drop_last = train;
+    c.batch_size = 6;  // 12 videos: 2 global batches (training); evaluation with 5: 5 + 5 + 2
+    if (!train) c.batch_size = 5;
+    const DataLoader one(f.webm(c), f.labels, c);
+    const int64_t batches = train ? 2 : 3;
+    REQUIRE(one.batches_per_epoch() == batches);
+    for (const int world : {2, 3}) {
+      INFO("world " << world);
+      c.world_size = world;
+      for (int64_t b = 0; b < batches; ++b) {
+        const Batch whole = one.make_batch(5, b);
+        const int64_t m = whole.size();
+        const size_t clip_bytes = whole.clips.bytes() / static_cast<size_t>(m);
+        int64_t next = 0;
+        for (int r = 0; r < world; ++r) {
+          c.rank = r;
+          const DataLoader part(f.webm(c), f.labels, c);
+          REQUIRE(part.batches_per_epoch() == batches);
+          const Batch mine = part.make_batch(5, b);
+          // Slice [r m / W, (r + 1) m / W): e.g. 5 clips over 2 ranks = 2 + 3, 2 clips over 3 ranks = 0 + 1 + 1.
+          const int64_t lo = r * m / world, hi = (r + 1) * m / world;
+          REQUIRE(lo == next);
+          REQUIRE(mine.size() == hi - lo);
+          next = hi;
+          for (int64_t s = 0; s < mine.size(); ++s) {
+            CHECK(mine.video_indices[static_cast<size_t>(s)] == whole.video_indices[static_cast<size_t>(lo + s)]);
+            CHECK(mine.ids[static_cast<size_t>(s)] == whole.ids[static_cast<size_t>(lo + s)]);
+            CHECK(std::memcmp(static_cast<const uint8_t*>(mine.clips.data()) + clip_bytes * static_cast<size_t>(s),
+                              static_cast<const uint8_t*>(whole.clips.data()) + clip_bytes * static_cast<size_t>(lo + s),
+                              clip_bytes) == 0);
+          }
+        }
+        CHECK(next == m);
+      }
+    }
   }
-  CHECK(all.size() == kVideos);
-  CHECK(std::set<int64_t>(all.begin(), all.end()).size() == kVideos);
 }
 
 TEST_CASE("data/loader: raw shards and WebM give the same batches", "[data][loader]") {

@@ -2,7 +2,13 @@
 //   collectives  all_reduce_sum / all_reduce_average / broadcast / all_gather
 //                on CPU tensors in float32 and float64 (and int64 sums)
 //                against values computed by hand from the rank formula, and
-//                the refusal of mismatched sizes on every rank. Exits 0 and
+//                the refusal of mismatched sizes on every rank; all_gather_strings
+//                of texts of different lengths (one empty); and synchronised
+//                batch norm: rank r normalises its 4 + r rows of a float64
+//                x [M, 3] that every rank knows, with the statistics of all
+//                of them, against one batch_norm of the whole x computed
+//                on every rank (y, dx, the summed dgamma and dbeta, the
+//                running statistics; 1e-12). Exits 0 and
 //                prints "rank R of W: N checks passed" on success; a failed
 //                check aborts the job naming it.
 //   abort        rank 1 calls abort() while the others wait in a barrier that
@@ -15,8 +21,13 @@
 #include <string>
 #include <vector>
 
+#include "engine/autograd.h"
+#include "engine/distributed/batch_norm_sync.h"
 #include "engine/distributed/communicator.h"
 #include "engine/error.h"
+#include "engine/ops/batch_norm.h"
+#include "engine/ops/binary.h"
+#include "engine/ops/reduce.h"
 
 using namespace grain;
 using namespace grain::distributed;
@@ -120,6 +131,70 @@ void check_collectives(Communicator& comm) {
   if (error.find("every rank must pass the same") == std::string::npos)
     comm.abort("uneven all_reduce_sum was not refused (got: '" + error + "')");
   ++check.passed;
+
+  // all_gather_strings: rank q's text is q * 3 copies of the letter 'a' + q (rank 0's is empty).
+  {
+    const std::vector<std::string> texts = all_gather_strings(comm, std::string(static_cast<size_t>(r * 3), 'a' + r));
+    if (static_cast<int>(texts.size()) != W) comm.abort("all_gather_strings: " + std::to_string(texts.size()) + " texts");
+    for (int q = 0; q < W; ++q)
+      if (texts[static_cast<size_t>(q)] != std::string(static_cast<size_t>(q * 3), 'a' + q))
+        comm.abort("all_gather_strings: rank " + std::to_string(q) + "'s text is '" + texts[static_cast<size_t>(q)] + "'");
+    ++check.passed;
+  }
+
+  // Synchronised batch norm against one process's batch norm of the whole batch.
+  {
+    constexpr int64_t c = 3;
+    int64_t rows = 0, first = 0;
+    for (int q = 0; q < W; ++q) {
+      if (q == r) first = rows;
+      rows += 4 + q;
+    }
+    const int64_t mine_rows = 4 + r;
+    const std::vector<double> x_all = Tensor::uniform({rows, c}, -2, 3, 11, DType::kFloat64).to_vector();
+    const std::vector<double> w_all = Tensor::uniform({rows, c}, -1, 1, 12, DType::kFloat64).to_vector();
+    auto rows_of = [&](const std::vector<double>& v) {
+      return std::vector<double>(v.begin() + first * c, v.begin() + (first + mine_rows) * c);
+    };
+    struct Result {
+      std::vector<double> y, dx, dgamma, dbeta, running_mean, running_var;
+    };
+    auto run = [&](const std::vector<double>& x_values, const std::vector<double>& w_values, int64_t m,
+                   CrossProcessSum* sync) {
+      Tensor x = Tensor::from_vector(x_values, {m, c}, DType::kFloat64);
+      Tensor gamma = Tensor::from_vector({1.5, -0.5, 2.0}, {c}, DType::kFloat64);
+      Tensor beta = Tensor::from_vector({0.1, 0.2, -0.3}, {c}, DType::kFloat64);
+      x.set_requires_grad(true), gamma.set_requires_grad(true), beta.set_requires_grad(true);
+      Tensor running_mean = Tensor::from_vector({0.5, -1, 0}, {c}, DType::kFloat64);
+      Tensor running_var = Tensor::from_vector({1, 2, 0.5}, {c}, DType::kFloat64);
+      const Tensor y = batch_norm(x, gamma, beta, running_mean, running_var, {true, 0.1, 1e-5, sync});
+      sum(mul(y, Tensor::from_vector(w_values, {m, c}, DType::kFloat64))).backward();
+      return Result{y.to_vector(), x.grad().to_vector(), gamma.grad().to_vector(), beta.grad().to_vector(),
+                    running_mean.to_vector(), running_var.to_vector()};
+    };
+    const Result whole = run(x_all, w_all, rows, nullptr);
+    BatchNormSync sync(comm);
+    const Result part = run(rows_of(x_all), rows_of(w_all), mine_rows, &sync);
+    check.expect("sync batch norm: y", Tensor::from_vector(part.y, {mine_rows * c}, DType::kFloat64),
+                 rows_of(whole.y), 1e-12, 1e-12);
+    check.expect("sync batch norm: dx", Tensor::from_vector(part.dx, {mine_rows * c}, DType::kFloat64),
+                 rows_of(whole.dx), 1e-12, 1e-12);
+    Tensor dgamma = Tensor::from_vector(part.dgamma, {c}, DType::kFloat64);
+    Tensor dbeta = Tensor::from_vector(part.dbeta, {c}, DType::kFloat64);
+    comm.all_reduce_sum(dgamma);  // what the trainer's gradient all-reduce does (times 1 / W)
+    comm.all_reduce_sum(dbeta);
+    check.expect("sync batch norm: summed dgamma", dgamma, whole.dgamma, 1e-12, 1e-12);
+    check.expect("sync batch norm: summed dbeta", dbeta, whole.dbeta, 1e-12, 1e-12);
+    check.expect("sync batch norm: running mean", Tensor::from_vector(part.running_mean, {c}, DType::kFloat64),
+                 whole.running_mean, 1e-12, 1e-12);
+    check.expect("sync batch norm: running var", Tensor::from_vector(part.running_var, {c}, DType::kFloat64),
+                 whole.running_var, 1e-12, 1e-12);
+    // And without the hook each rank has its own statistics (the check above can fail).
+    const Result own = run(rows_of(x_all), rows_of(w_all), mine_rows, nullptr);
+    if (std::fabs(own.running_mean[0] - whole.running_mean[0]) < 1e-6)
+      comm.abort("sync batch norm: a rank's own statistics equal the whole batch's; the check cannot tell");
+    ++check.passed;
+  }
 
   comm.barrier();
   std::printf("mpi_collectives: rank %d of %d: %d checks passed\n", r, W, check.passed);

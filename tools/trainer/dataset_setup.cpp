@@ -75,8 +75,10 @@ std::shared_ptr<const data::ClipSource> make_source(const TrainerConfig& c, cons
   return data::make_video_file_source(layout, ids, decode);
 }
 
-data::LoaderConfig loader_config(const TrainerConfig& c, bool train) {
+data::LoaderConfig loader_config(const TrainerConfig& c, bool train, int rank, int world_size) {
   data::LoaderConfig l;
+  l.rank = rank;
+  l.world_size = world_size;
   l.batch_size = static_cast<int>(train ? c.batch_size : c.eval_batch_size);
   l.clip.frames = static_cast<int>(c.model.frames);
   l.clip.height = l.clip.width = static_cast<int>(c.model.resize);
@@ -104,8 +106,8 @@ std::vector<data::VideoLabel> first_n(std::vector<data::VideoLabel> v, int64_t n
 
 }  // namespace
 
-TrainingData open_training_data(const TrainerConfig& c, const fs::path& vocabulary_file) {
-  generate_if_missing(c);
+TrainingData open_training_data(const TrainerConfig& c, const fs::path& vocabulary_file, int rank, int world_size) {
+  if (rank == 0) generate_if_missing(c);
   TrainingData d;
   d.layout = layout_of(c);
   const data::Annotations annotations = data::Annotations::load(d.layout);
@@ -131,7 +133,7 @@ TrainingData open_training_data(const TrainerConfig& c, const fs::path& vocabula
       std::vector<std::string> captions;
       for (const auto& v : d.train_videos) captions.push_back(data::caption_text(d.task.captions, v));
       auto vocabulary = data::Vocabulary::build(captions, static_cast<int>(c.vocabulary_min_count));
-      vocabulary.save(vocabulary_file);
+      if (rank == 0) vocabulary.save(vocabulary_file);
       d.vocabulary = std::make_shared<const data::Vocabulary>(std::move(vocabulary));
     }
   }
@@ -139,10 +141,12 @@ TrainingData open_training_data(const TrainerConfig& c, const fs::path& vocabula
   std::shared_ptr<data::HostAllocator> allocator;
   if (c.device == "cuda") allocator = std::make_shared<PinnedHostAllocator>();
   d.train_loader = std::make_unique<data::DataLoader>(make_source(c, d.layout, d.train_videos), d.train_videos,
-                                                      loader_config(c, true), d.vocabulary, allocator);
+                                                      loader_config(c, true, rank, world_size), d.vocabulary,
+                                                      allocator);
   if (!d.eval_videos.empty())
     d.eval_loader = std::make_unique<data::DataLoader>(make_source(c, d.layout, d.eval_videos), d.eval_videos,
-                                                       loader_config(c, false), d.vocabulary, allocator);
+                                                       loader_config(c, false, rank, world_size), d.vocabulary,
+                                                       allocator);
   return d;
 }
 

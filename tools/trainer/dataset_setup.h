@@ -32,6 +32,9 @@ struct TrainingData {
 
 // vocabulary_file: the run's vocabulary.json; reused when it exists (resume),
 // built from the training captions and saved there otherwise.
-TrainingData open_training_data(const TrainerConfig& config, const std::filesystem::path& vocabulary_file);
+// rank, world_size: the loaders give this process its slice of every global
+// batch (data/loader/loader.h); only rank 0 writes the vocabulary.
+TrainingData open_training_data(const TrainerConfig& config, const std::filesystem::path& vocabulary_file,
+                                int rank = 0, int world_size = 1);
 
 }  // namespace grain

@@ -58,34 +58,88 @@ EvalBaselines make_baselines(const TrainingData& data, const TrainerConfig& conf
   return b;
 }
 
-EvalResult evaluate_split(const VideoModel& model, TrainingData& data, const TrainerConfig& config, Device device,
-                          const std::filesystem::path& predictions_file, const EvalBaselines* baselines) {
-  GRAIN_CHECK(data.eval_loader, "evaluation: split " << config.eval_split << " is empty");
+namespace {
+
+// One predicted video, before scoring.
+struct VideoPrediction {
+  int64_t video = 0;  // index in the evaluation split (its file order)
+  std::string id;
+  int truth = -1;
+  std::vector<int> ranked;  // top-5 classes, best first
+  std::string caption;      // caption tasks
+};
+
+// What one process's pass over its part of the split gives.
+struct EvalPart {
+  std::vector<VideoPrediction> videos;
+  std::vector<std::pair<int64_t, std::string>> left_out;  // (batch, video) in batch order
+  double loss_sum = 0, classification_loss_sum = 0, caption_loss_sum = 0, caption_tokens = 0;
+  bool labelled = true;
+};
+
+nlohmann::json to_json(const EvalPart& p) {
+  nlohmann::json videos = nlohmann::json::array();
+  for (const VideoPrediction& v : p.videos) videos.push_back({v.video, v.id, v.truth, v.ranked, v.caption});
+  return {{"videos", videos},
+          {"left_out", p.left_out},
+          {"sums", {p.loss_sum, p.classification_loss_sum, p.caption_loss_sum, p.caption_tokens}},
+          {"labelled", p.labelled}};
+}
+
+EvalPart from_json(const nlohmann::json& j) {
+  EvalPart p;
+  for (const auto& v : j.at("videos"))
+    p.videos.push_back({v[0].get<int64_t>(), v[1].get<std::string>(), v[2].get<int>(), v[3].get<std::vector<int>>(),
+                        v[4].get<std::string>()});
+  p.left_out = j.at("left_out").get<std::vector<std::pair<int64_t, std::string>>>();
+  const auto& s = j.at("sums");
+  p.loss_sum = s[0], p.classification_loss_sum = s[1], p.caption_loss_sum = s[2], p.caption_tokens = s[3];
+  p.labelled = j.at("labelled").get<bool>();
+  return p;
+}
+
+// Every process's part, merged in the order one process visits the split:
+// videos by split index (evaluation visits the split in file order), the
+// left-out videos by batch (the ranks' slices of a batch are in rank order).
+EvalPart gather_parts(distributed::Communicator& comm, const EvalPart& mine) {
+  EvalPart all;
+  for (const std::string& text : distributed::all_gather_strings(comm, to_json(mine).dump())) {
+    const EvalPart p = from_json(nlohmann::json::parse(text));
+    all.videos.insert(all.videos.end(), p.videos.begin(), p.videos.end());
+    all.left_out.insert(all.left_out.end(), p.left_out.begin(), p.left_out.end());
+    all.loss_sum += p.loss_sum;
+    all.classification_loss_sum += p.classification_loss_sum;
+    all.caption_loss_sum += p.caption_loss_sum;
+    all.caption_tokens += p.caption_tokens;
+    all.labelled = all.labelled && p.labelled;
+  }
+  std::stable_sort(all.videos.begin(), all.videos.end(),
+                   [](const VideoPrediction& a, const VideoPrediction& b) { return a.video < b.video; });
+  std::stable_sort(all.left_out.begin(), all.left_out.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  return all;
+}
+
+// This process's pass over its part of the split (all of it in a world of one).
+EvalPart predict_part(const VideoModel& model, TrainingData& data, const TrainerConfig& config, Device device) {
   const data::TaskLabels& task = config.labels;
   NoGradGuard no_grad;
-  EvalResult result;
-  result.split_videos = static_cast<int64_t>(data.eval_videos.size());
-  std::vector<int> predicted, truth;
-  std::vector<std::vector<int>> ranked;
-  std::vector<std::string> hypotheses, references;
-  double loss_sum = 0, classification_loss_sum = 0, caption_loss_sum = 0, caption_tokens = 0;
-  std::string lines;
-
+  EvalPart part;
   data::DataLoader& loader = *data.eval_loader;
   loader.start_epoch(0);
   while (std::optional<data::Batch> batch = loader.next()) {
-    result.left_out.insert(result.left_out.end(), batch->left_out.begin(), batch->left_out.end());
+    for (const std::string& where : batch->left_out) part.left_out.emplace_back(batch->index, where);
     if (batch->size() == 0) continue;
     const BatchTensors t = to_tensors(*batch, config, device);
-    result.labelled = result.labelled && t.labelled;
+    part.labelled = part.labelled && t.labelled;
     const ModelOutput output = model.forward(t.clips, t.caption_inputs, {false, 0});
     if (t.labelled) {
       const LossParts loss = model_loss(output, t.classes, t.caption_targets, t.caption_mask, config.loss);
-      loss_sum += loss.total.item() * t.size;
-      classification_loss_sum += loss.classification * t.size;
-      caption_loss_sum += loss.caption * t.size;  // sequence_nll averages the summed NLL over the batch
+      part.loss_sum += loss.total.item() * t.size;
+      part.classification_loss_sum += loss.classification * t.size;
+      part.caption_loss_sum += loss.caption * t.size;  // sequence_nll averages the summed NLL over the batch
       if (config.loss.caption != 0)
-        for (double m : t.caption_mask.to_vector()) caption_tokens += m;
+        for (double m : t.caption_mask.to_vector()) part.caption_tokens += m;
     }
     const std::vector<double> logits = output.class_logits.to_vector();
     const int64_t k = output.class_logits.size(1);
@@ -99,22 +153,53 @@ EvalResult evaluate_split(const VideoModel& model, TrainingData& data, const Tra
     const std::vector<int32_t>& classes = batch->classes(task.classes);
     for (int64_t n = 0; n < t.size; ++n) {
       std::vector<float> scores(logits.begin() + n * k, logits.begin() + (n + 1) * k);
-      ranked.push_back(metrics::rank_classes(scores, static_cast<int>(std::min<int64_t>(5, k))));
-      predicted.push_back(ranked.back()[0]);
-      truth.push_back(classes[static_cast<size_t>(n)]);
-      nlohmann::json line{{"id", batch->ids[n]}, {"class", predicted.back()}, {"top5", ranked.back()}};
-      if (task.captioning()) {
-        const std::string caption =
-            data.vocabulary->decode(captions[n].data(), static_cast<int>(captions[n].size()));
-        const data::VideoLabel& video = data.eval_videos[static_cast<size_t>(batch->video_indices[n])];
-        hypotheses.push_back(caption);
-        if (t.labelled) references.push_back(data::caption_text(task.captions, video));
-        line["caption"] = caption;
-      }
-      lines += line.dump() + "\n";
+      VideoPrediction v;
+      v.video = batch->video_indices[static_cast<size_t>(n)];
+      v.id = batch->ids[static_cast<size_t>(n)];
+      v.truth = classes[static_cast<size_t>(n)];
+      v.ranked = metrics::rank_classes(scores, static_cast<int>(std::min<int64_t>(5, k)));
+      if (task.captioning())
+        v.caption = data.vocabulary->decode(captions[n].data(), static_cast<int>(captions[n].size()));
+      part.videos.push_back(std::move(v));
     }
   }
-  data::write_file_atomic(predictions_file, lines);
+  return part;
+}
+
+}  // namespace
+
+EvalResult evaluate_split(const VideoModel& model, TrainingData& data, const TrainerConfig& config, Device device,
+                          const std::filesystem::path& predictions_file, const EvalBaselines* baselines,
+                          distributed::Communicator* comm) {
+  GRAIN_CHECK(data.eval_loader, "evaluation: split " << config.eval_split << " is empty");
+  const data::TaskLabels& task = config.labels;
+  EvalResult result;
+  result.split_videos = static_cast<int64_t>(data.eval_videos.size());
+  EvalPart part = predict_part(model, data, config, device);
+  if (comm && comm->world_size() > 1) part = gather_parts(*comm, part);
+  for (auto& [batch, where] : part.left_out) result.left_out.push_back(std::move(where));
+  result.labelled = part.labelled;
+  const double loss_sum = part.loss_sum, classification_loss_sum = part.classification_loss_sum,
+               caption_loss_sum = part.caption_loss_sum, caption_tokens = part.caption_tokens;
+
+  std::vector<int> predicted, truth;
+  std::vector<std::vector<int>> ranked;
+  std::vector<std::string> hypotheses, references;
+  std::string lines;
+  for (const VideoPrediction& v : part.videos) {
+    ranked.push_back(v.ranked);
+    predicted.push_back(v.ranked[0]);
+    truth.push_back(v.truth);
+    nlohmann::json line{{"id", v.id}, {"class", predicted.back()}, {"top5", ranked.back()}};
+    if (task.captioning()) {
+      const data::VideoLabel& video = data.eval_videos[static_cast<size_t>(v.video)];
+      hypotheses.push_back(v.caption);
+      if (result.labelled) references.push_back(data::caption_text(task.captions, video));
+      line["caption"] = v.caption;
+    }
+    lines += line.dump() + "\n";
+  }
+  if (!comm || comm->rank() == 0) data::write_file_atomic(predictions_file, lines);
 
   result.videos = static_cast<int64_t>(predicted.size());
   result.predictions = predictions_file;

@@ -32,6 +32,7 @@
 
 #include "data/metrics/diagnosis.h"
 #include "data/metrics/prediction_spread.h"
+#include "engine/distributed/communicator.h"
 #include "models/video_model.h"
 #include "tools/trainer/dataset_setup.h"
 
@@ -59,8 +60,14 @@ struct EvalResult {
 };
 
 // baselines: when given, majority_top1 and (caption tasks) template_* join the metrics.
+// comm (a data-parallel job; null = one process): each process predicts its
+// slice of every evaluation batch (data/loader/loader.h), the predictions and
+// loss sums are gathered to every process in the split's order, and every
+// process scores the whole split (so all hold the same metrics, which drive
+// the learning-rate schedule); only rank 0 writes the predictions file.
 EvalResult evaluate_split(const VideoModel& model, TrainingData& data, const TrainerConfig& config, Device device,
-                          const std::filesystem::path& predictions_file, const EvalBaselines* baselines = nullptr);
+                          const std::filesystem::path& predictions_file, const EvalBaselines* baselines = nullptr,
+                          distributed::Communicator* comm = nullptr);
 
 // The symptoms of a labelled evaluation (collapse, a loss at its chance value).
 std::vector<metrics::Symptom> diagnose_evaluation(const EvalResult& result, const TrainingData& data,

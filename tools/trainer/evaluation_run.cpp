@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "data/common/file_io.h"
+#include "engine/distributed/communicator.h"
 #include "engine/error.h"
 #include "models/model_io.h"
 #include "tools/trainer/checkpointing.h"
@@ -25,20 +26,23 @@ RunSummary evaluate_checkpoint_run(const TrainerConfig& c, const TrainerOptions&
   const fs::path out = !options.eval_out.empty()
                            ? options.eval_out
                            : checkpoint.parent_path() / ("eval-" + std::to_string(step) + "-" + c.eval_split);
-  if (!options.quiet)
+  // A data-parallel job evaluates its slices and gathers them; rank 0 writes.
+  const bool rank0 = !options.communicator || options.communicator->rank() == 0;
+  if (!options.quiet && rank0)
     std::fprintf(stderr, "trainer: evaluating %s on the %s split; writing %s\n", checkpoint.string().c_str(),
                  c.eval_split.c_str(), out.string().c_str());
   const fs::path vocabulary = checkpoint / "vocabulary.json";
   GRAIN_CHECK(!c.is_captioning() || fs::exists(vocabulary),
               checkpoint.string() << " has no vocabulary.json; a caption model cannot be evaluated without it");
-  RunSetup setup = open_run(c, vocabulary);
+  RunSetup setup = open_run(c, vocabulary, options.communicator, options.cuda_device);
   GRAIN_CHECK(setup.data.eval_loader, "--eval-only: split " << c.eval_split << " of " << c.dataset_root.string()
                                                             << " is empty");
   load_model_weights(checkpoint / "model.safetensors", *setup.store);
-  fs::create_directories(out);
+  if (rank0) fs::create_directories(out);
   const EvalBaselines baselines = make_baselines(setup.data, c);
   const EvalResult r = evaluate_split(*setup.model, setup.data, c, setup.device,
-                                      out / ("predictions-" + c.eval_split + ".jsonl"), &baselines);
+                                      out / ("predictions-" + c.eval_split + ".jsonl"), &baselines,
+                                      options.communicator);
 
   RunSummary summary;
   summary.run_dir = source;
@@ -51,6 +55,7 @@ RunSummary evaluate_checkpoint_run(const TrainerConfig& c, const TrainerOptions&
   summary.chance_accuracy = setup.chance_accuracy;
   summary.majority_accuracy = setup.majority_accuracy;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!rank0) return summary;
   nlohmann::json s{{"task", c.task_name},
                    {"checkpoint", checkpoint.string()},
                    {"metrics_step", step},
@@ -62,6 +67,7 @@ RunSummary evaluate_checkpoint_run(const TrainerConfig& c, const TrainerOptions&
                    {"chance_accuracy", setup.chance_accuracy},
                    {"majority_class_accuracy", setup.majority_accuracy},
                    {"seconds", summary.seconds},
+                   {"world_size", options.communicator ? options.communicator->world_size() : 1},
                    {"predictions", r.predictions.string()}};
   if (!r.left_out.empty()) s["left_out_videos"] = r.left_out;
   if (r.labelled && r.videos > 0) {

@@ -7,12 +7,16 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "tools/flag_value.h"
 #include "data/common/error.h"
 #include "data/ssv2/label_view.h"
+#include "engine/device.h"
+#include "engine/distributed/communicator.h"
+#include "engine/distributed/launch_env.h"
 #include "engine/error.h"
 #include "tools/trainer/trainer.h"
 #include "tools/trainer/trainer_config.h"
@@ -52,6 +56,10 @@ options:
   --quiet              no progress line
   --help               this text
   --help-config        every config key with its type, default and meaning
+
+Data-parallel: started by mpirun -np N (or srun --mpi=pmix), N processes
+train one model, each on train.batch_size / N clips of every global batch
+(docs/distributed.md); rank 0 alone prints and writes the run folder.
 
 Ctrl-C (SIGINT) or SIGTERM stops after the current step and writes a
 checkpoint; a second one ends at once. Exit status: 0 finished, 1 error or
@@ -105,8 +113,20 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "trainer: %s\n", e.what());
     return 2;
   }
+  // A world of several processes: an error on any rank ends the whole job
+  // through the communicator, naming the rank (a rank that just returned
+  // would leave the others waiting in a collective).
+  std::unique_ptr<grain::distributed::Communicator> comm;
+  auto fail = [&](const std::string& message) {
+    if (comm && comm->world_size() > 1) comm->abort("trainer: " + message);
+    std::fprintf(stderr, "trainer: %s\n", message.c_str());
+    return 1;
+  };
   try {
+    const grain::distributed::LaunchEnv launch =
+        grain::distributed::parse_launch_env(grain::distributed::process_environment());
     // Command-line flags are overrides of their config keys, validated the same way.
+    overrides.push_back("run.world_size=" + std::to_string(launch.world_size));
     if (!device.empty()) overrides.push_back("device=" + device);
     if (!out.empty() && !options.eval_only) overrides.push_back("run.out=" + out);
     if (options.eval_only) options.eval_out = out;
@@ -114,8 +134,13 @@ int main(int argc, char** argv) {
     const grain::ConfigValues values = grain::trainer_schema().load(config_path, overrides);
     const grain::TrainerConfig config = grain::read_trainer_config(values, config_path);
     options.resume = resume;
+    comm = grain::distributed::make_communicator(
+        launch, config.device == "cuda" ? grain::Device::cuda(launch.cuda_device) : grain::Device::cpu());
+    options.communicator = comm.get();
+    options.cuda_device = launch.cuda_device;
     grain::install_stop_signal_handlers();
     const grain::RunSummary summary = grain::run_training(config, grain::resolved_config_yaml(values, config), options);
+    if (comm->rank() != 0) return grain::exit_status(summary);
     // Name only the files this run folder really has.
     std::string files;
     const std::string split = config.eval_split;
@@ -141,11 +166,10 @@ int main(int argc, char** argv) {
     }
     return grain::exit_status(summary);
   } catch (const grain::data::DataError& e) {  // before its base grain::Error
-    std::fprintf(stderr, "trainer: data error: %s\n", e.what());
+    return fail(std::string("data error: ") + e.what());
   } catch (const grain::Error& e) {
-    std::fprintf(stderr, "trainer: error: %s\n", e.what());
+    return fail(std::string("error: ") + e.what());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "trainer: error: %s\n", e.what());
+    return fail(std::string("error: ") + e.what());
   }
-  return 1;
 }

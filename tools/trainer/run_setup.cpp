@@ -24,7 +24,9 @@ std::vector<int> classes_of(const data::TaskLabels& task, const std::vector<data
 
 }  // namespace
 
-RunSetup open_run(const TrainerConfig& c, const std::filesystem::path& vocabulary_file) {
+RunSetup open_run(const TrainerConfig& c, const std::filesystem::path& vocabulary_file,
+                  distributed::Communicator* comm, int cuda_device) {
+  const int rank = comm ? comm->rank() : 0, world = comm ? comm->world_size() : 1;
   RunSetup r;
   // Default: every core. Loader workers mostly wait (decoding is a small
   // part of a CPU step) and OpenMP threads no longer spin inside OpenBLAS
@@ -32,11 +34,18 @@ RunSetup open_run(const TrainerConfig& c, const std::filesystem::path& vocabular
   // the quick start at 38-46 clips/s against 33-36 with 1 (docs/performance.md).
   r.threads = c.threads > 0 ? c.threads : std::max(1, omp_get_num_procs());
   omp_set_num_threads(r.threads);  // OpenBLAS stays single-threaded: kernels/cpu/gemm.cpp splits GEMMs
-  r.device = c.device == "cuda" ? Device::cuda(0) : Device::cpu();
+  r.device = c.device == "cuda" ? Device::cuda(cuda_device) : Device::cpu();
   GRAIN_CHECK(!r.device.is_cuda() || cuda_device_count() > 0,
               "device cuda: " << (cuda_is_built() ? "no GPU is present" : "this build has no CUDA backend")
                               << " (pass --device cpu, or use configs/tiny/ for CPU-sized runs)");
-  r.data = open_training_data(c, vocabulary_file);
+  GRAIN_CHECK(!r.device.is_cuda() || cuda_device < cuda_device_count(),
+              "device cuda: process " << rank << " of " << world << " wants GPU " << cuda_device << " but "
+                                      << cuda_device_count()
+                                      << " are visible (its local rank, or GRAIN_CUDA_DEVICE; docs/distributed.md)");
+  // Rank 0 generates a missing dataset and writes the vocabulary; the others then read them.
+  if (world > 1 && rank != 0) comm->barrier();
+  r.data = open_training_data(c, vocabulary_file, rank, world);
+  if (world > 1 && rank == 0) comm->barrier();
   ModelConfig model_config = c.model;
   model_config.num_classes = r.data.num_classes;
   model_config.vocabulary = r.data.vocabulary ? r.data.vocabulary->size() : 0;

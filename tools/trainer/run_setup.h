@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "engine/distributed/communicator.h"
 #include "engine/parameters.h"
 #include "models/video_model.h"
 #include "tools/trainer/dataset_setup.h"
@@ -28,6 +29,10 @@ struct RunSetup {
 };
 
 // vocabulary_file: reused when it exists, else built from the training captions and saved there.
-RunSetup open_run(const TrainerConfig& config, const std::filesystem::path& vocabulary_file);
+// comm (null: a world of one): the loaders take this process's slice of every
+// global batch; rank 0 generates the dataset and writes the vocabulary while
+// the others wait. cuda_device: the GPU when config.device is cuda.
+RunSetup open_run(const TrainerConfig& config, const std::filesystem::path& vocabulary_file,
+                  distributed::Communicator* comm = nullptr, int cuda_device = 0);
 
 }  // namespace grain

@@ -16,6 +16,10 @@
 
 namespace grain {
 
+namespace distributed {
+class Communicator;
+}
+
 struct TrainerOptions {
   // "" (fresh; refuses a run folder that has checkpoints), "auto" (the
   // newest valid checkpoint of the run folder), or a checkpoint folder.
@@ -26,6 +30,11 @@ struct TrainerOptions {
   bool eval_only = false;
   std::filesystem::path eval_out;  // eval_only: the output folder ("" = RUN/eval-<step>-<split>)
   bool quiet = false;              // no progress line (tests)
+  // Data-parallel training (docs/distributed.md): this process's
+  // communicator, made by main from the launcher's environment; null is a
+  // world of one. Rank 0 alone writes the run folder and prints.
+  distributed::Communicator* communicator = nullptr;
+  int cuda_device = 0;             // device cuda: the GPU of this process (its local rank unless set)
 };
 
 enum class StopReason { kFinished, kSignal, kNonFinite };
@@ -41,7 +50,7 @@ struct RunSummary {
   double seconds = 0;
   StopReason reason = StopReason::kFinished;
   int stop_signal = 0;           // the signal that stopped the run (kSignal)
-  std::vector<double> losses;    // training loss of every step of this process (tests use it)
+  std::vector<double> losses;    // training loss of every step (the mean over the processes of a job)
   bool stopped_early() const { return reason != StopReason::kFinished; }
 };
 

@@ -177,6 +177,9 @@ const ConfigSchema& trainer_schema() {
       {"train.threads", T::kInt, "0",
        "CPU compute threads (0: all cores; the --threads flag overrides)",
        {}, R::between(0, kMaxThreads)},
+      {"train.sync_batch_norm", T::kBool, "true",
+       "data-parallel runs: batch-norm statistics over the whole global batch (every process's clips); false: "
+       "each process's own clips (docs/distributed.md)"},
       {"train.eval_every_steps", T::kInt, "0", "validate every N steps (0: at the end of each epoch)",
        {}, R::at_least(0)},
       {"train.checkpoint_every_steps", T::kInt, "0", "checkpoint every N steps (0: at each validation)",
@@ -192,6 +195,10 @@ const ConfigSchema& trainer_schema() {
       {"eval.beam_width", T::kInt, "1", "caption decoding: 1 = greedy (the paper), more = beam search",
        {}, R::between(1, kMaxBeamWidth)},
       {"run.out", T::kString, "", "run folder (empty: runs/<config file name>; the --out flag overrides)"},
+      {"run.world_size", T::kInt, "1",
+       "processes of the run (recorded in config.yaml; the trainer sets it from the launcher, e.g. mpirun -np N, "
+       "whatever the file says; not part of the run's identity: a run may resume with another count)",
+       {}, R::between(1, 1 << 20)},
 
   });
   return schema;
@@ -315,6 +322,8 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
   c.seed = static_cast<uint64_t>(v.get_int("train.seed"));
   c.workers = static_cast<int>(v.get_int("train.workers"));
   c.threads = static_cast<int>(v.get_int("train.threads"));
+  c.sync_batch_norm = v.get_bool("train.sync_batch_norm");
+  c.world_size = static_cast<int>(v.get_int("run.world_size"));
   c.eval_every_steps = v.get_int("train.eval_every_steps");
   c.checkpoint_every_steps = v.get_int("train.checkpoint_every_steps");
   c.keep_checkpoints = v.get_int("train.keep_checkpoints");

@@ -59,6 +59,8 @@ struct TrainerConfig {
   int64_t epochs = 10, max_steps = 0, batch_size = 8, eval_batch_size = 0;
   uint64_t seed = 0;
   int workers = 1, threads = 0;
+  bool sync_batch_norm = true;  // data-parallel: batch-norm statistics over every process's batch
+  int world_size = 1;           // run.world_size: the processes of the run (recorded, set by the trainer)
   int64_t eval_every_steps = 0, checkpoint_every_steps = 0, keep_checkpoints = 3, log_every_steps = 10;
   int64_t max_nonfinite_steps = 5;
   bool fail_on_bad_eval_video = false;  // dataset.bad_eval_videos: fail

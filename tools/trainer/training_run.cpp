@@ -13,6 +13,7 @@
 #include "data/formats/checkpoint_folder.h"
 #include "data/metrics/metric_names.h"
 #include "engine/autograd.h"
+#include "engine/distributed/batch_norm_sync.h"
 #include "engine/error.h"
 #include "kernels/counter_rng.h"
 #include "tools/trainer/batch_tensors.h"
@@ -123,12 +124,24 @@ TrainingRun::TrainingRun(const TrainerConfig& config, std::string config_yaml, c
       config_yaml_(std::move(config_yaml)),
       options_(options),
       start_(std::chrono::steady_clock::now()),
-      lock_((fs::create_directories(config.out_dir), config.out_dir)),
+      own_comm_(options.communicator ? nullptr : distributed::make_local_communicator()),
+      comm_(options.communicator ? options.communicator : own_comm_.get()),
+      world_(comm_->world_size()),
       vocabulary_file_(config.out_dir / "vocabulary.json"),
       predictions_file_(config.out_dir / ("predictions-" + config.eval_split + ".jsonl")),
       progress_(0) {
   g_stop_requested = false;
   g_stop_signal = 0;
+  GRAIN_CHECK(c_.batch_size % world_ == 0,
+              "train.batch_size " << c_.batch_size << " is not divisible by the " << world_
+                                  << " processes of this job: it is the global batch, and each process trains on "
+                                     "batch_size / processes clips of it (docs/distributed.md)");
+  GRAIN_CHECK(c_.world_size == world_, "run.world_size " << c_.world_size << " but the job has " << world_
+                                                         << " processes (the trainer sets run.world_size)");
+  if (rank0()) {
+    fs::create_directories(c_.out_dir);
+    lock_.emplace(c_.out_dir);
+  }
   summary_.run_dir = summary_.output_dir = c_.out_dir;
   const bool has_checkpoints = !formats::list_checkpoints(c_.out_dir).empty();
   GRAIN_CHECK(options_.resume.empty() || options_.resume == "auto" || fs::is_directory(options_.resume),
@@ -137,7 +150,8 @@ TrainingRun::TrainingRun(const TrainerConfig& config, std::string config_yaml, c
               "run folder " << c_.out_dir.string() << " already has checkpoints: continue it with `trainer --config "
                             << (c_.out_dir / "config.yaml").string()
                             << " --resume auto`, or pass --out to start a new run");
-  setup_ = open_run(c_, vocabulary_file_);
+  setup_ = open_run(c_, vocabulary_file_, comm_, options_.cuda_device);
+  if (world_ > 1 && c_.sync_batch_norm) batch_norm_sync_ = std::make_unique<distributed::BatchNormSync>(*comm_);
   optimizer_ = make_optimizer(c_, *setup_.store);
   summary_.chance_accuracy = setup_.chance_accuracy;
   summary_.majority_accuracy = setup_.majority_accuracy;
@@ -150,13 +164,29 @@ TrainingRun::TrainingRun(const TrainerConfig& config, std::string config_yaml, c
 }
 
 void TrainingRun::say(const std::string& text) {
-  if (!options_.quiet) progress_.message(text);
+  if (!options_.quiet && rank0()) progress_.message(text);
+}
+
+void TrainingRun::share_rank0_buffers() {
+  if (world_ == 1 || batch_norm_sync_) return;
+  for (const auto& p : setup_.store->parameters())
+    if (p->buffer) {
+      Tensor value = p->value;
+      comm_->broadcast(value, 0);
+    }
 }
 
 RunSummary TrainingRun::run() {
   if (!options_.resume.empty()) resume();
-  data::write_file_atomic(c_.out_dir / "config.yaml", config_yaml_);
-  log_ = std::make_unique<MetricsLog>(c_.out_dir);
+  if (world_ > 1) {
+    // Every process starts from rank 0's weights (the same seed gives the same ones; this makes it certain).
+    Tensor values = setup_.store->values();
+    comm_->broadcast(values, 0);
+  }
+  if (rank0()) {
+    data::write_file_atomic(c_.out_dir / "config.yaml", config_yaml_);
+    log_ = std::make_unique<MetricsLog>(c_.out_dir);
+  }
   if (!setup_.data.eval_loader)
     say("no validation: split " + c_.eval_split + " of " + c_.dataset_root.string() +
         " is empty, so there will be no validation metrics, best checkpoint or predictions");
@@ -188,14 +218,17 @@ void TrainingRun::resume() {
                 "resume: " << loaded->path.string() << " belongs to another run; these keys differ:" << list.str()
                            << "\npass --resume-anyway to continue with the new values (it is recorded in "
                            << (c_.out_dir / "resume-anyway.log").string() << ")");
-    std::ofstream record(c_.out_dir / "resume-anyway.log", std::ios::app);
-    record << "resumed " << loaded->path.filename().string() << " at step " << loaded->state.step
-           << " with --resume-anyway; changed:" << list.str() << "\n";
-    GRAIN_CHECK(record, "trainer: cannot write " << (c_.out_dir / "resume-anyway.log").string());
+    if (rank0()) {
+      std::ofstream record(c_.out_dir / "resume-anyway.log", std::ios::app);
+      record << "resumed " << loaded->path.filename().string() << " at step " << loaded->state.step
+             << " with --resume-anyway; changed:" << list.str() << "\n";
+      GRAIN_CHECK(record, "trainer: cannot write " << (c_.out_dir / "resume-anyway.log").string());
+    }
     say("resume: continuing although the run's identity changed (recorded in resume-anyway.log):" + list.str());
   }
   for (const std::string& m : loaded->messages) say("resume: " + m);
   state_ = loaded->state;
+  last_checkpoint_step_ = state_.step;
   say("resume: continuing from " + loaded->path.string() + " (step " + std::to_string(state_.step) + ")");
 }
 
@@ -205,7 +238,12 @@ void TrainingRun::train() {
       std::to_string(data.num_classes) + " classes" +
       (data.vocabulary ? ", vocabulary " + std::to_string(data.vocabulary->size()) : std::string()) + "), " +
       std::to_string(setup_.store->size()) + " parameters, " + std::to_string(total_steps_) + " steps on " +
-      setup_.device.str() + ", " + std::to_string(setup_.threads) + " threads; run folder " + c_.out_dir.string());
+      setup_.device.str() + ", " + std::to_string(setup_.threads) + " threads" +
+      (world_ > 1 ? " x " + std::to_string(world_) + " processes (" + comm_->backend_name() + ", batch " +
+                        std::to_string(c_.batch_size / world_) + " each" +
+                        (batch_norm_sync_ ? ", synchronised batch norm)" : ")")
+                  : std::string()) +
+      "; run folder " + c_.out_dir.string());
   progress_ = Progress(total_steps_);
   window_start_ = std::chrono::steady_clock::now();
   data::DataLoader& loader = *setup_.data.train_loader;
@@ -220,27 +258,46 @@ void TrainingRun::train() {
       if (epoch_end) break;
     }
   }
-  progress_.finish();
+  if (!options_.quiet && rank0()) progress_.finish();
   // The end of training is always checkpointed, unless it stopped inside a
   // streak of non-finite steps: then the last good checkpoint stands.
-  const auto saved = formats::list_checkpoints(c_.out_dir);
-  if (state_.nonfinite_in_row == 0 && (saved.empty() || saved.back().step != state_.step)) checkpoint(false);
+  // (Decided from this process's memory, not the folder, which only rank 0 writes.)
+  if (state_.nonfinite_in_row == 0 && last_checkpoint_step_ != state_.step) checkpoint(false);
 }
 
 void TrainingRun::step(const data::Batch& batch) {
   ParameterStore& store = *setup_.store;
   const BatchTensors t = to_tensors(batch, c_, setup_.device);
   GRAIN_CHECK(t.labelled, "trainer: a video of the training batch has no " << data::class_noun(setup_.data.task.classes));
-  const ForwardContext ctx{true, kernels::step_seed(c_.seed, state_.step)};
+  ForwardContext ctx{true, kernels::step_seed(c_.seed, state_.step)};
+  ctx.batch_offset = comm_->rank() * (c_.batch_size / world_);  // this process's first clip in the global batch
+  ctx.batch_norm_sync = batch_norm_sync_.get();
   const std::vector<Tensor> buffers_before = copy_buffers(store);
   store.zero_grad();
   const ModelOutput out = setup_.model->forward(t.clips, t.caption_inputs, ctx);
-  const LossParts loss = model_loss(out, t.classes, t.caption_targets, t.caption_mask, c_.loss);
-  const double loss_value = loss.total.item();
+  LossParts loss = model_loss(out, t.classes, t.caption_targets, t.caption_mask, c_.loss);
+  double loss_value = loss.total.item();
+  if (world_ > 1) {
+    // The global batch's losses (the mean of the processes' equal-sized
+    // slices), and whether any process was asked to stop: one small
+    // all-reduce, so every process decides alike to step, skip or stop.
+    Tensor v = Tensor::from_vector({loss_value, loss.classification, loss.caption,
+                                    g_stop_requested.load() ? 1.0 : 0.0}, {4}, DType::kFloat64);
+    comm_->all_reduce_sum(v);
+    const std::vector<double> sums = v.to_vector();
+    loss_value = sums[0] / world_;
+    loss.classification = sums[1] / world_;
+    loss.caption = sums[2] / world_;
+    stop_all_ = sums[3] > 0;
+  }
   double norm = NAN;
   bool finite = std::isfinite(loss_value);
   if (finite) {
     loss.total.backward();
+    if (world_ > 1) {
+      Tensor gradients = store.gradients();
+      comm_->all_reduce_average(gradients);  // before clipping: every process clips the same gradient
+    }
     norm = c_.clip_grad_norm > 0 ? clip_grad_norm(store, c_.clip_grad_norm) : grad_norm(store);
     finite = std::isfinite(norm);
   }
@@ -259,14 +316,14 @@ void TrainingRun::step(const data::Batch& batch) {
     say("step " + std::to_string(state_.step) + ": non-finite loss or gradient, step skipped (" +
         std::to_string(state_.nonfinite_in_row) + " in a row)");
   }
-  window_clips_ += t.size;
+  window_clips_ += t.size * world_;
   ++state_.window_steps;
   state_.window_sums[metrics::kLoss] += loss_value;
   if (c_.loss.classification != 0) state_.window_sums[metrics::kClassificationLoss] += loss.classification;
   if (c_.loss.caption != 0) state_.window_sums[metrics::kCaptionLoss] += loss.caption;
   if (std::isfinite(norm)) state_.window_sums["grad_norm"] += norm;
   clips_per_second_ = window_clips_ / std::max(1e-9, seconds_since(window_start_));
-  if (!options_.quiet)
+  if (!options_.quiet && rank0())
     progress_.step(state_.step, state_.epoch, c_.epochs, loss_value, clips_per_second_, lr,
                    c_.log_every_steps);
 }
@@ -291,7 +348,7 @@ void TrainingRun::after_step(bool epoch_end) {
   // No checkpoint inside a run of non-finite steps: the last good one stands.
   const bool checkpoint_due =
       c_.checkpoint_every_steps > 0 ? state_.step % c_.checkpoint_every_steps == 0 : validate_now || epoch_end;
-  const bool stop = g_stop_requested.load();
+  const bool stop = world_ > 1 ? stop_all_ : g_stop_requested.load();
   if (state_.nonfinite_in_row == 0 && (checkpoint_due || best || stop)) checkpoint(best);
   if (stop) {
     say("stop requested: stopped at step " + std::to_string(state_.step) + "; continue with: trainer --config " +
@@ -307,7 +364,7 @@ void TrainingRun::log_training_window() {
   for (const auto& [k, v] : state_.window_sums) values[k] = v / static_cast<double>(state_.window_steps);
   values["lr"] = schedule_->lr_for_step(state_.step - 1);  // the last step's
   values["clips_per_s"] = clips_per_second_;
-  log_->write("train", state_.step, state_.epoch, values);
+  if (log_) log_->write("train", state_.step, state_.epoch, values);
   state_.window_sums.clear();
   state_.window_steps = 0;
   window_clips_ = 0;
@@ -326,11 +383,13 @@ void TrainingRun::report_symptoms(const EvalResult& r) {
 }
 
 void TrainingRun::validate() {
-  EvalResult r = evaluate_split(*setup_.model, setup_.data, c_, setup_.device, predictions_file_, &baselines_);
+  share_rank0_buffers();
+  EvalResult r =
+      evaluate_split(*setup_.model, setup_.data, c_, setup_.device, predictions_file_, &baselines_, comm_);
   ++state_.validations;
   last_eval_step_ = state_.step;
   if (r.labelled) {
-    log_->write(c_.eval_split, state_.step, state_.epoch, r.metrics);
+    if (log_) log_->write(c_.eval_split, state_.step, state_.epoch, r.metrics);
     say("validation at step " + std::to_string(state_.step) + " (" + scored_text(r) + "):" +
         describe(r.metrics, setup_.data));
     report_symptoms(r);
@@ -354,6 +413,9 @@ void TrainingRun::checkpoint(bool best) {
     summary_.reason = StopReason::kNonFinite;
     return;
   }
+  share_rank0_buffers();
+  last_checkpoint_step_ = state_.step;
+  if (!rank0()) return;
   const fs::path folder = save_trainer_checkpoint(c_.out_dir, *setup_.store, *optimizer_, *schedule_, state_,
                                                   config_yaml_, vocabulary_file_);
   if (best) {
@@ -372,9 +434,11 @@ void TrainingRun::checkpoint(bool best) {
 void TrainingRun::final_evaluation() {
   if (!setup_.data.eval_loader || summary_.reason == StopReason::kSignal) return;
   if (last_eval_step_ != state_.step) {  // the last step's validation is the final one: not repeated
-    EvalResult r = evaluate_split(*setup_.model, setup_.data, c_, setup_.device, predictions_file_, &baselines_);
+    share_rank0_buffers();
+    EvalResult r =
+        evaluate_split(*setup_.model, setup_.data, c_, setup_.device, predictions_file_, &baselines_, comm_);
     if (r.labelled) {
-      log_->write(c_.eval_split, state_.step, state_.epoch, r.metrics);
+      if (log_) log_->write(c_.eval_split, state_.step, state_.epoch, r.metrics);
       report_symptoms(r);
     }
     last_eval_ = std::move(r);
@@ -399,6 +463,7 @@ void TrainingRun::write_summary() {
   summary_.epochs_completed = state_.epoch;
   summary_.skipped_steps = state_.skipped_steps;
   summary_.seconds = seconds_since(start_);
+  if (!rank0()) return;
   const char* reason = summary_.reason == StopReason::kFinished ? "finished"
                        : summary_.reason == StopReason::kSignal ? "signal"
                                                                 : "non-finite steps";
@@ -417,6 +482,8 @@ void TrainingRun::write_summary() {
                    {"best_step", state_.best_step},
                    {std::string("best_") + selection_metric(c_), state_.best_value},
                    {"seconds", summary_.seconds},
+                   {"world_size", world_},
+                   {"sync_batch_norm", world_ > 1 && c_.sync_batch_norm},
                    {"predictions", summary_.predictions.empty() ? nullptr : nlohmann::json(summary_.predictions.string())}};
   if (last_eval_ && !last_eval_->left_out.empty()) s["left_out_videos"] = last_eval_->left_out;
   // Whether the model has learned: chance values of the losses, the final

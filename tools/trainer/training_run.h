@@ -9,6 +9,18 @@
 // epoch is also diagnosed (collapsed predictions, a loss at its chance
 // value): the symptoms are printed as warnings and kept for summary.json,
 // which also gets the per-class results (evaluation.h).
+//
+// Data-parallel (docs/distributed.md): every process of a job runs one
+// TrainingRun over its communicator. Each trains on its contiguous
+// batch_size / N slice of every global batch (the loader's sharding), the
+// losses are averaged over the processes before the finiteness check (so all
+// skip or step together), one all-reduce averages the flat gradient buffer
+// before clipping, and every process takes the same optimizer step. Batch
+// norm's statistics are synchronised (train.sync_batch_norm) through the
+// ForwardContext. Validation is sharded and gathered (evaluation.h). Rank 0
+// alone holds the lock, prints, and writes config.yaml, metrics.jsonl,
+// TensorBoard, checkpoints, best.json, predictions and summary.json; every
+// process reads the checkpoint on resume.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -19,6 +31,8 @@
 #include <optional>
 #include <string>
 
+#include "engine/distributed/communicator.h"
+#include "engine/ops/batch_norm.h"
 #include "engine/optim/lr_schedule.h"
 #include "engine/optim/optimizer.h"
 #include "tools/trainer/checkpointing.h"
@@ -48,23 +62,33 @@ class TrainingRun {
   void write_summary();
   void say(const std::string& text);
   void report_symptoms(const EvalResult& r);
+  bool rank0() const { return comm_->rank() == 0; }
+  // Without synchronised batch norm each process has its own running
+  // statistics; rank 0's are the model's (evaluated and saved) from here on.
+  void share_rank0_buffers();
 
   const TrainerConfig& c_;
   const std::string config_yaml_;
   const TrainerOptions options_;
   const std::chrono::steady_clock::time_point start_;
-  RunLock lock_;
+  std::unique_ptr<distributed::Communicator> own_comm_;  // a world of one when options.communicator is null
+  distributed::Communicator* comm_;
+  int world_ = 1;
+  std::optional<RunLock> lock_;  // rank 0
   std::filesystem::path vocabulary_file_, predictions_file_;
   RunSetup setup_;
   std::unique_ptr<Optimizer> optimizer_;
   std::unique_ptr<LrSchedule> schedule_;
-  std::unique_ptr<MetricsLog> log_;
+  std::unique_ptr<MetricsLog> log_;  // rank 0
+  std::unique_ptr<CrossProcessSum> batch_norm_sync_;  // synchronised batch norm in a world of several
+  bool stop_all_ = false;  // a world of several: some process was asked to stop (this step's all-reduce)
   Progress progress_;
   TrainerState state_;
   RunSummary summary_;
   int64_t total_steps_ = 0, steps_per_epoch_ = 0;
   std::optional<EvalResult> last_eval_;  // the latest validation, and its step
   int64_t last_eval_step_ = -1;
+  int64_t last_checkpoint_step_ = -1;  // the step of the newest checkpoint this run wrote or resumed from
   EvalBaselines baselines_;                    // from the training split, once
   std::optional<std::vector<metrics::Symptom>> last_symptoms_;  // of last_eval_; none before the first epoch's end
   nlohmann::json warnings_ = nlohmann::json::array();  // every symptom printed by this process, with its step
