@@ -7,7 +7,7 @@
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build test test-long quickstart clean
+.PHONY: deps configure build test test-long quickstart bench-cpu-step clean
 
 deps:
 	bash tools/install_deps.sh
@@ -26,6 +26,13 @@ test-long: build
 
 quickstart: build
 	./build/bin/trainer --config configs/quickstart.yaml
+
+# The engine's CPU training step (tiny preset, both tasks, 1 and 2 threads)
+# against PyTorch's, alternating: docs/performance.md. PyTorch (CPU) is
+# optional: GRAIN_PYTHON=/path/to/venv/bin/python make bench-cpu-step
+bench-cpu-step: configure
+	cmake --build build -j $(JOBS) --target engine_bench
+	python3 bench/compare_train_step.py
 
 clean:
 	rm -rf build

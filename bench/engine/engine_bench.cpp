@@ -2,7 +2,9 @@
 // (docs/spec/model.md: T 16, crop 56, c2 = c3 = 8, LSTM hidden 64; batch 8), reporting
 // GFLOP/s (2 flops per multiply-add). Run:
 //   OMP_NUM_THREADS=2 build/bin/engine_bench
-// (BM_TinyTrainingStep: a whole training step of the tiny model, clips/s.)
+// (BM_TinyTrainingStep: a whole training step of the tiny model, clips/s, the quick start's;
+// BM_TinyCaptionTrainingStep: the captioning step of configs/tiny/fg_captions.yaml.
+// bench/compare_train_step.py runs both against bench/engine/pytorch_train_step.py.)
 // bench/engine/pytorch_reference.py times PyTorch's CPU ops on the same
 // shapes for comparison (docs/performance.md).
 #include <benchmark/benchmark.h>
@@ -13,6 +15,7 @@
 #include "engine/ops/reduce.h"
 #include "engine/optim/optimizer.h"
 #include "kernels/cpu/gemm.h"
+#include "models/caption_decoder.h"
 #include "models/video_model.h"
 
 using namespace grain;
@@ -157,6 +160,51 @@ void BM_TinyTrainingStep(benchmark::State& state) {
   state.counters["clips/s"] = benchmark::Counter(static_cast<double>(kBatch), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_TinyTrainingStep)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
+
+// One whole captioning training step of the tiny VideoModel as configs/tiny/fg_captions.yaml
+// trains it: 8 frames, 56 x 56 crops, batch 8; the classifier over the 34 categories of
+// synth-ss and the caption decoder over its full-caption vocabulary (84 words + the 4
+// special tokens), 14 tokens with teacher forcing; loss 1.0 x cross-entropy + 0.0773 x the
+// caption NLL; forward, backward, Adam. Reports clips/s. The captions are fixed and
+// deterministic (5 to 12 words, then the end token and padding), like real ones.
+void BM_TinyCaptionTrainingStep(benchmark::State& state) {
+  constexpr int64_t kClasses = 34, kVocabulary = 88, kLength = 14;
+  constexpr int32_t kPad = 0, kStart = 1, kEnd = 2, kFirstWord = 4;
+  ModelConfig config = model_preset("tiny");
+  config.frames = 8;
+  config.num_classes = kClasses;
+  config.vocabulary = kVocabulary;
+  config.caption_length = kLength;
+  ParameterStore store;
+  VideoModel model(store, config);
+  store.materialize();
+  model.reset_parameters(0);
+  Adam adam(store, {1e-3});
+  const Tensor clips = Tensor::uniform({kBatch, 8, 56, 56, 3}, 0, 4, 5);
+  std::vector<int64_t> labels(kBatch);
+  std::vector<int32_t> tokens(static_cast<size_t>(kBatch * kLength), kPad);
+  for (int64_t i = 0; i < kBatch; ++i) {
+    labels[static_cast<size_t>(i)] = (7 * i) % kClasses;
+    const int64_t words = 5 + i;  // 5 to 12 words, then <end>
+    for (int64_t k = 0; k < words; ++k)
+      tokens[static_cast<size_t>(i * kLength + k)] =
+          static_cast<int32_t>(kFirstWord + (11 * i + 5 * k) % (kVocabulary - kFirstWord));
+    tokens[static_cast<size_t>(i * kLength + words)] = kEnd;
+  }
+  const Tensor classes = Tensor::from_indices(labels, {kBatch});
+  const TeacherForcingBatch captions =
+      teacher_forcing_batch(tokens, kBatch, kLength, kStart, kPad, false, Device::cpu());
+  const LossWeights weights{1.0, 0.0773};
+  for (auto _ : state) {
+    store.zero_grad();
+    const ModelOutput out = model.forward(clips, captions.inputs, {true, 0});
+    const LossParts loss = model_loss(out, classes, captions.targets, captions.mask, weights);
+    loss.total.backward();
+    adam.step();
+  }
+  state.counters["clips/s"] = benchmark::Counter(static_cast<double>(kBatch), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_TinyCaptionTrainingStep)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
 
 }  // namespace
 
