@@ -104,7 +104,10 @@ LaunchEnv parse_launch_env(const Environment& env) {
     }
     if (addr != env.end()) out.master_addr = addr->second;
     out.master_port = port.value_or(0);
+    out.rendezvous_port = read_int(env, "GRAIN_RENDEZVOUS_PORT", 1, 65535).value_or(out.master_port);
   }
+  if (const std::optional<int> timeout = read_int(env, "GRAIN_RENDEZVOUS_TIMEOUT", 1, 7 * 24 * 3600))
+    out.rendezvous_timeout_s = *timeout;
 
   out.cuda_device = read_int(env, "GRAIN_CUDA_DEVICE", 0, 1023).value_or(out.local_rank);
   return out;
@@ -115,7 +118,7 @@ Environment process_environment() {
   for (const char* name :
        {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK", "RANK", "WORLD_SIZE",
         "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID",
-        "GRAIN_CUDA_DEVICE"}) {
+        "GRAIN_CUDA_DEVICE", "GRAIN_RENDEZVOUS_PORT", "GRAIN_RENDEZVOUS_TIMEOUT"}) {
     if (const char* value = std::getenv(name)) env[name] = value;
   }
   return env;

@@ -24,6 +24,12 @@
 // The GPU of a process is its local rank unless GRAIN_CUDA_DEVICE sets it
 // (e.g. 0 when the launcher binds one GPU per task through
 // CUDA_VISIBLE_DEVICES, as `srun --gpus-per-task=1` does).
+//
+// A torchrun-style world of several CUDA processes exchanges the NCCL id
+// through the rendezvous of engine/distributed/rendezvous.h at
+// MASTER_ADDR:MASTER_PORT, or at GRAIN_RENDEZVOUS_PORT when it is set (for
+// launchers whose own store already holds MASTER_PORT); its timeout is
+// GRAIN_RENDEZVOUS_TIMEOUT seconds (default 300).
 #pragma once
 
 #include <map>
@@ -44,6 +50,8 @@ struct LaunchEnv {
   int cuda_device = 0;      // GRAIN_CUDA_DEVICE, else local_rank
   std::string master_addr;  // torchrun-style only (MASTER_ADDR); empty otherwise
   int master_port = 0;      // torchrun-style only (MASTER_PORT); 0 otherwise
+  int rendezvous_port = 0;  // torchrun-style only: GRAIN_RENDEZVOUS_PORT, else master_port
+  double rendezvous_timeout_s = 300;  // GRAIN_RENDEZVOUS_TIMEOUT (whole seconds), else 300
 };
 
 using Environment = std::map<std::string, std::string>;

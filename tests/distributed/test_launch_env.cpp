@@ -60,6 +60,29 @@ TEST_CASE("torchrun-style variables with the rendezvous address", "[distributed]
   CHECK(e.cuda_device == 3);
   CHECK(e.master_addr == "node17");
   CHECK(e.master_port == 29500);
+  CHECK(e.rendezvous_port == 29500);  // the rendezvous listens at MASTER_PORT unless told otherwise
+  CHECK(e.rendezvous_timeout_s == 300);
+}
+
+TEST_CASE("GRAIN_RENDEZVOUS_PORT and GRAIN_RENDEZVOUS_TIMEOUT set the rendezvous", "[distributed]") {
+  // A torchrun-style rank 1 of 2 plus `extra`.
+  const auto torchrun_with = [](const Environment& extra) {
+    Environment env = extra;
+    env.insert({{"RANK", "1"}, {"WORLD_SIZE", "2"}, {"LOCAL_RANK", "1"}, {"MASTER_ADDR", "node17"},
+                {"MASTER_PORT", "29500"}});
+    return env;
+  };
+  const LaunchEnv e =
+      parse_launch_env(torchrun_with({{"GRAIN_RENDEZVOUS_PORT", "29501"}, {"GRAIN_RENDEZVOUS_TIMEOUT", "20"}}));
+  CHECK(e.master_port == 29500);
+  CHECK(e.rendezvous_port == 29501);
+  CHECK(e.rendezvous_timeout_s == 20);
+  CHECK_THAT(parse_error(torchrun_with({{"GRAIN_RENDEZVOUS_TIMEOUT", "0"}})),
+             Catch::Contains("GRAIN_RENDEZVOUS_TIMEOUT=0 is out of range"));
+  CHECK_THAT(parse_error(torchrun_with({{"GRAIN_RENDEZVOUS_TIMEOUT", "5m"}})),
+             Catch::Contains("GRAIN_RENDEZVOUS_TIMEOUT='5m' is not a decimal integer"));
+  CHECK_THAT(parse_error(torchrun_with({{"GRAIN_RENDEZVOUS_PORT", "65536"}})),
+             Catch::Contains("GRAIN_RENDEZVOUS_PORT=65536 is out of range"));
 }
 
 TEST_CASE("Slurm's variables (srun)", "[distributed]") {
