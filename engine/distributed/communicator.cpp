@@ -130,14 +130,24 @@ std::unique_ptr<Communicator> make_nccl_communicator(std::unique_ptr<Communicato
   GRAIN_THROW("distributed: this build has no NCCL (CUDA builds find it through NCCL_ROOT); the collectives "
               "of CUDA tensors on cuda:" << device << " need it");
 }
+
+std::unique_ptr<Communicator> make_nccl_communicator_rendezvous(const LaunchEnv& env) {
+  GRAIN_THROW("distributed: this build has no NCCL (CUDA builds find it through NCCL_ROOT); a torchrun-style "
+              "world of " << env.world_size << " processes on cuda:" << env.cuda_device << " needs it");
+}
 #endif
 
 std::unique_ptr<Communicator> make_communicator(const LaunchEnv& env, Device device) {
   if (env.world_size == 1) return make_local_communicator();
-  GRAIN_CHECK(env.launcher != Launcher::kTorchrun,
-              "distributed: a torchrun-style launch (RANK, WORLD_SIZE=" << env.world_size
-                  << ") has no rendezvous here yet; start the job with mpirun or srun --mpi=pmix "
-                     "(docs/distributed.md)");
+  if (env.launcher == Launcher::kTorchrun) {
+    // No MPI under such a launcher: NCCL alone, its id through our rendezvous.
+    // The CPU has no collective library but MPI, so a CPU world needs MPI's launchers.
+    GRAIN_CHECK(!device.is_cpu(),
+                "distributed: a torchrun-style launch of several processes (RANK, WORLD_SIZE=" << env.world_size
+                    << ") runs on CUDA devices only (NCCL); on the CPU the collectives are MPI's, so start the "
+                       "job with mpirun or srun --mpi=pmix (docs/distributed.md)");
+    return make_nccl_communicator_rendezvous(env);
+  }
   std::unique_ptr<Communicator> mpi = make_mpi_communicator();
   const char* rank_var = env.launcher == Launcher::kSlurm ? "SLURM_PROCID" : "OMPI_COMM_WORLD_RANK";
   const char* size_var = env.launcher == Launcher::kSlurm ? "SLURM_NTASKS" : "OMPI_COMM_WORLD_SIZE";

@@ -9,19 +9,23 @@
 //   MPI    (GRAIN_MPI builds) CPU tensors, in place, through MPI_COMM_WORLD;
 //          also the job's start-up (mpirun, or srun with PMIx), its barrier
 //          and its abort.
-//   NCCL   (CUDA builds with NCCL, and MPI) CUDA tensors, queued on the
-//          device's one stream (engine/cuda/context.h) like every other op,
-//          so the all-reduce of the flat gradient buffer follows the backward
-//          pass in stream order without a host synchronisation. It is built
-//          on a host communicator (MPI) that broadcasts the NCCL unique id,
-//          carries CPU tensors, the barrier and the abort.
+//   NCCL   (CUDA builds with NCCL) CUDA tensors, queued on the device's one
+//          stream (engine/cuda/context.h) like every other op, so the
+//          all-reduce of the flat gradient buffer follows the backward pass
+//          in stream order without a host synchronisation. Under mpirun or
+//          srun it is built on a host communicator (MPI) that broadcasts the
+//          NCCL unique id, carries CPU tensors, the barrier and the abort.
+//          Under a torchrun-style launch there is no MPI: the id comes
+//          through a small TCP rendezvous (rendezvous.h, only the id), CPU
+//          tensors are copied through the device, the barrier is a NCCL
+//          all-reduce and abort ends this process (the launcher the rest).
 //
 // The public functions are non-virtual: they check the tensor (defined,
 // dtype float32/float64/int32/int64, averaging floating only) and that every
 // rank passes the same element count and dtype (one small host all-reduce,
 // so a mismatch is an error on every rank instead of a hang or a corrupted
-// buffer), then call the back end. There is no socket code of our own: the
-// collectives are MPI's and NCCL's.
+// buffer), then call the back end. The collectives are MPI's and NCCL's; our
+// only socket code is the rendezvous that hands out NCCL's id.
 //
 // Failures end the job: abort(message) prints "grain: rank R of W aborts:
 // message" on stderr and takes every process down (MPI_Abort; the local
@@ -90,9 +94,12 @@ std::vector<std::string> all_gather_strings(Communicator& comm, const std::strin
 
 /// The communicator for this process's launch: local for a world of one;
 /// otherwise MPI (for `device` CPU) or NCCL over MPI (for a CUDA device,
-/// env.cuda_device). Throws naming GRAIN_MPI when the build has no MPI, NCCL
-/// when a CUDA world has no NCCL, and the launcher variables when MPI's view
-/// of the world disagrees with them (e.g. srun without --mpi=pmix).
+/// env.cuda_device); for a torchrun-style launch on a CUDA device, NCCL with
+/// the id from the rendezvous (no MPI). Throws naming GRAIN_MPI when the
+/// build has no MPI, NCCL when a CUDA world has no NCCL, mpirun and srun for
+/// a torchrun-style world of several CPU processes (the CPU collectives are
+/// MPI's), and the launcher variables when MPI's view of the world disagrees
+/// with them (e.g. srun without --mpi=pmix).
 std::unique_ptr<Communicator> make_communicator(const LaunchEnv& env, Device device);
 
 /// A world of one process.
@@ -104,5 +111,13 @@ std::unique_ptr<Communicator> make_mpi_communicator();
 /// NCCL over the ranks of `host` (which broadcasts the unique id and keeps
 /// serving CPU tensors) on CUDA device `device`. Throws in builds without NCCL.
 std::unique_ptr<Communicator> make_nccl_communicator(std::unique_ptr<Communicator> host, int device);
+
+/// NCCL without a host communicator, for a torchrun-style world: rank 0's
+/// unique id reaches the others through the rendezvous (rendezvous.h) at
+/// env.master_addr:env.rendezvous_port within env.rendezvous_timeout_s, on
+/// CUDA device env.cuda_device. CPU tensors are copied to the device and
+/// back; barrier() is a one-element all-reduce; abort() aborts NCCL, prints
+/// the rank and exits this process with status 1. Throws in builds without NCCL.
+std::unique_ptr<Communicator> make_nccl_communicator_rendezvous(const LaunchEnv& env);
 
 }  // namespace grain::distributed

@@ -48,7 +48,10 @@ TEST_CASE("the checked entry points refuse bad tensors and roots, naming the op"
 TEST_CASE("the factory refuses worlds it cannot start, naming the cause", "[distributed]") {
   const LaunchEnv torchrun = parse_launch_env(
       {{"RANK", "0"}, {"WORLD_SIZE", "2"}, {"LOCAL_RANK", "0"}, {"MASTER_ADDR", "h"}, {"MASTER_PORT", "29500"}});
-  CHECK_THROWS_WITH(make_communicator(torchrun, Device::cpu()), Catch::Contains("torchrun-style launch"));
+  // The CPU collectives are MPI's: a torchrun-style CPU world is sent to MPI's launchers.
+  CHECK_THROWS_WITH(make_communicator(torchrun, Device::cpu()),
+                    Catch::Contains("torchrun-style launch of several processes") &&
+                        Catch::Contains("start the job with mpirun or srun --mpi=pmix"));
 #ifndef GRAIN_WITH_MPI
   const LaunchEnv mpi = parse_launch_env(
       {{"OMPI_COMM_WORLD_RANK", "0"}, {"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_RANK", "0"}});
@@ -56,5 +59,6 @@ TEST_CASE("the factory refuses worlds it cannot start, naming the cause", "[dist
 #endif
 #ifndef GRAIN_WITH_NCCL
   CHECK_THROWS_WITH(make_nccl_communicator(make_local_communicator(), 0), Catch::Contains("no NCCL"));
+  CHECK_THROWS_WITH(make_communicator(torchrun, Device::cuda(0)), Catch::Contains("no NCCL"));
 #endif
 }
