@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include <omp.h>
@@ -29,24 +30,44 @@ std::vector<double> cross_process_sum(CrossProcessSum& sync, const std::vector<d
 }
 
 // Adds to the per-channel float64 sums acc[k][ch] (K sums per channel) one
-// term per row, rows in order: term(row r, channel ch, out) writes the K terms
-// of element (r, ch). The channels are split into contiguous blocks, one per
-// OpenMP thread when the tensor is large, each summed into the thread's own
-// buffer (no cache line shared between threads). Every sum runs over the rows
-// in order on one thread, so its bits are those of the plain serial loop,
-// whatever the split or the thread count.
+// term per row, rows in order: term(r, c0, out, width) adds the K terms of
+// row r, channels [c0, c0 + width), to out[k * width + ch - c0]. The channels
+// are split into contiguous blocks, one per OpenMP thread when the tensor is
+// large, each summed into the thread's own buffer (no cache line shared
+// between threads). Every sum runs over the rows in order on one thread, so
+// its bits are those of the plain serial loop, whatever the split or the
+// thread count.
 template <int K, typename Term>
 void column_sums(int64_t m, int64_t c, std::array<double*, K> acc, Term term) {
 #pragma omp parallel if (m * c > 65536 && c > 1)
   {
     const int64_t blocks = std::min<int64_t>(omp_get_num_threads(), c), t = omp_get_thread_num();
     if (t < blocks) {
-      const int64_t c0 = c * t / blocks, c1 = c * (t + 1) / blocks, width = c1 - c0;
+      const int64_t c0 = c * t / blocks, width = c * (t + 1) / blocks - c0;
       std::vector<double> local(static_cast<size_t>(K * width));
       for (int k = 0; k < K; ++k)
         for (int64_t ch = 0; ch < width; ++ch) local[k * width + ch] = acc[k][c0 + ch];
-      double* __restrict out = local.data();
-      for (int64_t r = 0; r < m; ++r) term(r, c0, c1, out, width);
+      // The narrow blocks of the encoder's layers with the width a constant:
+      // the sums then stay in registers from row to row, where a runtime
+      // width keeps them in memory (a store and a reload on every row's
+      // dependency chain). Same additions in the same order either way.
+      const auto rows = [&](auto w) {
+        double* __restrict out = local.data();
+        if constexpr (std::is_same_v<decltype(w), int64_t>) {
+          for (int64_t r = 0; r < m; ++r) term(r, c0, out, w);
+        } else {
+          double sums[K * w];
+          for (int64_t i = 0; i < K * w; ++i) sums[i] = out[i];
+          for (int64_t r = 0; r < m; ++r) term(r, c0, sums, w);
+          for (int64_t i = 0; i < K * w; ++i) out[i] = sums[i];
+        }
+      };
+      switch (width) {
+        case 4: rows(std::integral_constant<int64_t, 4>{}); break;
+        case 8: rows(std::integral_constant<int64_t, 8>{}); break;
+        case 16: rows(std::integral_constant<int64_t, 16>{}); break;
+        default: rows(width);
+      }
       for (int k = 0; k < K; ++k)
         for (int64_t ch = 0; ch < width; ++ch) acc[k][c0 + ch] = local[k * width + ch];
     }
@@ -84,16 +105,16 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, cons
       // Two passes (mean, then squared deviations from it); with sync each
       // process adds its part of sum / M, so the parts sum to the statistic.
       std::vector<double> sum(c, 0.0), sq(c, 0.0);
-      column_sums<1>(m, c, {sum.data()}, [=](int64_t r, int64_t c0, int64_t c1, double* __restrict s, int64_t) {
+      column_sums<1>(m, c, {sum.data()}, [=](int64_t r, int64_t c0, double* __restrict s, auto width) {
         const T* __restrict row = xp + r * c + c0;
-        for (int64_t ch = 0; ch < c1 - c0; ++ch) s[ch] += row[ch];
+        for (int64_t ch = 0; ch < width; ++ch) s[ch] += row[ch];
       });
       for (int64_t ch = 0; ch < c; ++ch) (*mean)[ch] = sum[ch] / count;
       if (sync) *mean = cross_process_sum(*sync, *mean);
       const double* __restrict mu = mean->data();
-      column_sums<1>(m, c, {sq.data()}, [=](int64_t r, int64_t c0, int64_t c1, double* __restrict s, int64_t) {
+      column_sums<1>(m, c, {sq.data()}, [=](int64_t r, int64_t c0, double* __restrict s, auto width) {
         const T* __restrict row = xp + r * c + c0;
-        for (int64_t ch = 0; ch < c1 - c0; ++ch) {
+        for (int64_t ch = 0; ch < width; ++ch) {
           const double d = row[ch] - mu[c0 + ch];
           s[ch] += d * d;
         }
@@ -140,7 +161,7 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, cons
              const double* __restrict mu = mean->data();
              const double* __restrict is = inv_std->data();
              column_sums<2>(m, c, {sum_dy.data(), sum_dy_xhat.data()},
-                            [=](int64_t r, int64_t c0, int64_t c1, double* __restrict s, int64_t width) {
+                            [=](int64_t r, int64_t c0, double* __restrict s, auto width) {
                               const T* __restrict xr = xp + r * c + c0;
                               const T* __restrict gr = g + r * c + c0;
                               double* __restrict s_dy = s;
