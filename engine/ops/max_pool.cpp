@@ -42,11 +42,12 @@ Tensor max_pool_impl(const char* op, const Tensor& x, std::array<int64_t, 3> k, 
     for (int64_t bb = 0; bb < k[1]; ++bb)
       for (int64_t cc = 0; cc < k[2]; ++cc) offset.push_back(((a * h + bb) * w + cc) * c);
   const std::shared_ptr<int32_t[]> argmax(new int32_t[static_cast<size_t>(y.numel())]);
-  const int64_t outer = n * od * oh * ow;
-  // The input offset of output row o's window (o indexes (N, To, Ho, Wo)).
-  const auto window_start = [=](int64_t o) {
-    const int64_t b = o / (od * oh * ow), t = (o / (oh * ow)) % od, i = (o / ow) % oh, j = o % ow;
-    return (((b * d + t * s[0]) * h + i * s[1]) * w + j * s[2]) * c;
+  // Output rows (N, To, Ho) of ow windows each; the window of output
+  // (row, j) starts at row_start(row) + j * step in the input.
+  const int64_t rows = n * od * oh, step = s[2] * c;
+  const auto row_start = [=](int64_t row) {
+    const int64_t b = row / (od * oh), t = (row / oh) % od, i = row % oh;
+    return ((b * d + t * s[0]) * h + i * s[1]) * w * c;
   };
   dispatch_floating(x.dtype(), op, [&]<typename T>() {
     const T* xp = x.data<T>();
@@ -56,31 +57,33 @@ Tensor max_pool_impl(const char* op, const Tensor& x, std::array<int64_t, 3> k, 
     // Vectorised over C: each channel keeps the first element of the window,
     // then takes a later one only when it is strictly greater, as a select.
 #pragma omp parallel for if (y.numel() > 32768)
-    for (int64_t o = 0; o < outer; ++o) {
-      const T* xw = xp + window_start(o);
-      T* __restrict yo = yp + o * c;
-      int32_t* __restrict ao = am + o * c;
-      for (int64_t ch = 0; ch < c; ++ch) {
-        yo[ch] = xw[ch];
-        ao[ch] = 0;
-      }
-      for (int32_t q = 1; q < window; ++q) {
-        const T* __restrict xq = xw + off[q];
+    for (int64_t row = 0; row < rows; ++row)
+      for (int64_t j = 0; j < ow; ++j) {
+        const int64_t o = row * ow + j;
+        const T* xw = xp + row_start(row) + j * step;
+        T* __restrict yo = yp + o * c;
+        int32_t* __restrict ao = am + o * c;
         for (int64_t ch = 0; ch < c; ++ch) {
-          const T v = xq[ch], best = yo[ch];
-          const int32_t at = ao[ch], greater = v > best;
-          yo[ch] = v > best ? v : best;
-          ao[ch] = at + greater * (q - at);  // arithmetic, not ?: (which GCC leaves as a branch)
+          yo[ch] = xw[ch];
+          ao[ch] = 0;
+        }
+        for (int32_t q = 1; q < window; ++q) {
+          const T* __restrict xq = xw + off[q];
+          for (int64_t ch = 0; ch < c; ++ch) {
+            const T v = xq[ch], best = yo[ch];
+            const int32_t at = ao[ch], greater = v > best;
+            yo[ch] = v > best ? v : best;
+            ao[ch] = at + greater * (q - at);  // arithmetic, not ?: (which GCC leaves as a branch)
+          }
         }
       }
-    }
   });
   // Windows that cannot overlap (stride >= kernel on every axis) scatter to
   // distinct elements, so the backward runs in parallel; overlapping ones
   // add in output order on one thread, as they always have.
   const bool disjoint = s[0] >= k[0] && s[1] >= k[1] && s[2] >= k[2];
   record(op, {x}, y,
-         [argmax, offset = std::move(offset), window_start, outer, c, disjoint, in_shape = x.shape(), op](
+         [argmax, offset = std::move(offset), row_start, rows, ow, step, c, disjoint, in_shape = x.shape(), op](
              const Tensor& dy, const std::vector<bool>&) {
            Tensor dx = Tensor::zeros(in_shape, dy.dtype(), dy.device());
            dispatch_floating(dy.dtype(), op, [&]<typename T>() {
@@ -88,11 +91,13 @@ Tensor max_pool_impl(const char* op, const Tensor& x, std::array<int64_t, 3> k, 
              T* dp = dx.data<T>();
              const int32_t* am = argmax.get();
              const int64_t* off = offset.data();
-#pragma omp parallel for if (disjoint && outer * c > 32768)
-             for (int64_t o = 0; o < outer; ++o) {
-               T* dw = dp + window_start(o);
-               for (int64_t ch = 0; ch < c; ++ch) dw[off[am[o * c + ch]] + ch] += g[o * c + ch];
-             }
+#pragma omp parallel for if (disjoint && rows * ow * c > 32768)
+             for (int64_t row = 0; row < rows; ++row)
+               for (int64_t j = 0; j < ow; ++j) {
+                 const int64_t o = row * ow + j;
+                 T* dw = dp + row_start(row) + j * step;
+                 for (int64_t ch = 0; ch < c; ++ch) dw[off[am[o * c + ch]] + ch] += g[o * c + ch];
+               }
            });
            return std::vector<Tensor>{dx};
          });
