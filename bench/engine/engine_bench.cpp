@@ -10,7 +10,10 @@
 #include <benchmark/benchmark.h>
 
 #include "engine/autograd.h"
+#include "engine/ops/activation.h"
+#include "engine/ops/batch_norm.h"
 #include "engine/ops/conv.h"
+#include "engine/ops/max_pool.h"
 #include "engine/ops/lstm.h"
 #include "engine/ops/reduce.h"
 #include "engine/optim/optimizer.h"
@@ -134,6 +137,50 @@ void BM_LstmBackward(benchmark::State& state) {
                                                  benchmark::Counter::kIs1000);
 }
 BENCHMARK(BM_LstmBackward)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The elementwise ops around conv1 of the quick start's step (8 clips, 8
+// frames, 56 x 56, 8 channels: the step's largest activation), as the step
+// runs them: batch_norm -> relu -> max pool (1,2,2). Timed: the op's forward
+// and its recorded backward function called on a fixed dy (no loss, no
+// autograd traversal), so only the op's own kernels and outputs are counted.
+Tensor elementwise_input(bool requires_grad) {
+  Tensor x = Tensor::uniform({kBatch, 8, 56, 56, 8}, -2, 2, 11);
+  x.set_requires_grad(requires_grad);
+  return x;
+}
+
+template <typename Op>
+void run_forward_backward(benchmark::State& state, const Tensor& x, Op op) {
+  const Tensor dy = Tensor::uniform(op(x.detach()).shape(), -1, 1, 12);
+  for (auto _ : state) {
+    const Tensor y = op(x);
+    const Node& node = *y.impl()->grad_fn;
+    benchmark::DoNotOptimize(node.backward({dy}, node.needs_input_grad));
+  }
+  state.counters["Melem/s"] = benchmark::Counter(static_cast<double>(x.numel()) / 1e6,
+                                                 benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_ReluForwardBackward(benchmark::State& state) {
+  run_forward_backward(state, elementwise_input(true), [](const Tensor& t) { return relu(t); });
+}
+BENCHMARK(BM_ReluForwardBackward)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_MaxPoolForwardBackward(benchmark::State& state) {
+  run_forward_backward(state, elementwise_input(true), [](const Tensor& t) { return max_pool3d(t, {1, 2, 2}); });
+}
+BENCHMARK(BM_MaxPoolForwardBackward)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_BatchNormForwardBackward(benchmark::State& state) {
+  Tensor gamma = Tensor::ones({8}), beta = Tensor::zeros({8});
+  gamma.set_requires_grad(true);
+  beta.set_requires_grad(true);
+  Tensor running_mean = Tensor::zeros({8}), running_var = Tensor::ones({8});
+  run_forward_backward(state, elementwise_input(true), [&](const Tensor& t) {
+    return batch_norm(t, gamma, beta, running_mean, running_var, {true, 0.1, 1e-5});
+  });
+}
+BENCHMARK(BM_BatchNormForwardBackward)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // One whole training step of the tiny VideoModel at the quick start's clip
 // size (configs/quickstart.yaml: 8 frames, 56 x 56 crops, batch 8, 10

@@ -4,6 +4,7 @@
 // input need not be kept (relu: y > 0 iff x > 0).
 #include "engine/ops/activation.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/autograd.h"
@@ -15,51 +16,70 @@ namespace {
 
 enum class Activation { kRelu, kTanh, kSigmoid };
 
-const char* name_of(Activation a) {
+constexpr const char* name_of(Activation a) {
   return a == Activation::kRelu ? "relu" : a == Activation::kTanh ? "tanh" : "sigmoid";
 }
 
-template <typename T>
-T activate(Activation a, T x) {
-  switch (a) {
-    case Activation::kRelu: return x > T(0) ? x : T(0);
-    case Activation::kTanh: return std::tanh(x);
-    case Activation::kSigmoid: return T(1) / (T(1) + std::exp(-x));
-  }
-  return x;
+// The activation kind is a template argument, so each loop below is a plain
+// loop of one expression that the compiler vectorises (ReLU: a max; its
+// derivative: a compare and a multiply), with no per-element switch or branch.
+template <Activation A, typename T>
+T activate(T x) {
+  if constexpr (A == Activation::kRelu) return x > T(0) ? x : T(0);
+  else if constexpr (A == Activation::kTanh) return std::tanh(x);
+  else return T(1) / (T(1) + std::exp(-x));
 }
 
-// d activation / dx expressed through y.
-template <typename T>
-T derivative(Activation a, T y) {
-  switch (a) {
-    case Activation::kRelu: return y > T(0) ? T(1) : T(0);
-    case Activation::kTanh: return T(1) - y * y;
-    case Activation::kSigmoid: return y * (T(1) - y);
-  }
-  return T(0);
+// d activation / dx expressed through y. ReLU's multiply by 0 or 1 is kept
+// (not a select of dy or 0): the signs of zeros and NaNs stay as they were.
+template <Activation A, typename T>
+T derivative(T y) {
+  if constexpr (A == Activation::kRelu) return y > T(0) ? T(1) : T(0);
+  else if constexpr (A == Activation::kTanh) return T(1) - y * y;
+  else return y * (T(1) - y);
 }
 
-Tensor activation(Activation kind, const Tensor& x) {
-  const char* op = name_of(kind);
+// Elementwise loops run over fixed chunks of kChunk elements, in parallel
+// when there are more than two chunks. Each element's result depends on that
+// element alone, so any split gives the same bits.
+constexpr int64_t kChunk = 16384;
+
+template <typename Body>
+void for_chunks(int64_t n, Body body) {
+  const int64_t chunks = (n + kChunk - 1) / kChunk;
+#pragma omp parallel for schedule(static) if (chunks > 2)
+  for (int64_t k = 0; k < chunks; ++k) body(k * kChunk, std::min(n, (k + 1) * kChunk));
+}
+
+template <Activation A, typename T>
+void forward_cpu(const T* __restrict x, T* __restrict y, int64_t n) {
+  for_chunks(n, [=](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) y[i] = activate<A>(x[i]);
+  });
+}
+
+template <Activation A, typename T>
+void backward_cpu(const T* __restrict dy, const T* __restrict y, T* __restrict dx, int64_t n) {
+  for_chunks(n, [=](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      // Named first: GCC 12 vectorises this form, and leaves dy * (y > 0 ? 1 : 0) written
+      // in one expression as a branch per element.
+      const T slope = derivative<A>(y[i]);
+      dx[i] = dy[i] * slope;
+    }
+  });
+}
+
+template <Activation A>
+Tensor activation(const Tensor& x) {
+  constexpr const char* op = name_of(A);
   GRAIN_CUDA_DISPATCH(x.device(), op, activation_cuda(op, x));
   Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
-  dispatch_floating(x.dtype(), op, [&]<typename T>() {
-    const T* a = x.data<T>();
-    T* b = y.data<T>();
-    const int64_t n = x.numel();
-#pragma omp parallel for if (n > 32768)
-    for (int64_t i = 0; i < n; ++i) b[i] = activate(kind, a[i]);
-  });
-  record(op, {x}, y, [kind, y_saved = y.detach()](const Tensor& dy, const std::vector<bool>&) {
+  dispatch_floating(x.dtype(), op, [&]<typename T>() { forward_cpu<A>(x.data<T>(), y.data<T>(), x.numel()); });
+  record(op, {x}, y, [y_saved = y.detach()](const Tensor& dy, const std::vector<bool>&) {
     Tensor dx = Tensor::empty(dy.shape(), dy.dtype(), dy.device());
-    dispatch_floating(dy.dtype(), name_of(kind), [&]<typename T>() {
-      const T* g = dy.data<T>();
-      const T* yv = y_saved.data<T>();
-      T* d = dx.data<T>();
-      const int64_t n = dy.numel();
-#pragma omp parallel for if (n > 32768)
-      for (int64_t i = 0; i < n; ++i) d[i] = g[i] * derivative(kind, yv[i]);
+    dispatch_floating(dy.dtype(), op, [&]<typename T>() {
+      backward_cpu<A>(dy.data<T>(), y_saved.data<T>(), dx.data<T>(), dy.numel());
     });
     return std::vector<Tensor>{dx};
   });
@@ -68,8 +88,8 @@ Tensor activation(Activation kind, const Tensor& x) {
 
 }  // namespace
 
-Tensor relu(const Tensor& x) { return activation(Activation::kRelu, x); }
-Tensor tanh(const Tensor& x) { return activation(Activation::kTanh, x); }
-Tensor sigmoid(const Tensor& x) { return activation(Activation::kSigmoid, x); }
+Tensor relu(const Tensor& x) { return activation<Activation::kRelu>(x); }
+Tensor tanh(const Tensor& x) { return activation<Activation::kTanh>(x); }
+Tensor sigmoid(const Tensor& x) { return activation<Activation::kSigmoid>(x); }
 
 }  // namespace grain

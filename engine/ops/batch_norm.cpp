@@ -1,12 +1,18 @@
 // defines: batch_norm (see batch_norm.h)
 //
 // Channels-last makes the statistics a column reduction over contiguous rows
-// of C values. Statistics are accumulated in double whatever the dtype.
+// of C values. Statistics are accumulated in double whatever the dtype, each
+// channel's sum in row order (so the bits are those of a plain serial loop):
+// the loops vectorise over C and run in parallel over blocks of channels.
 #include "engine/ops/batch_norm.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <type_traits>
 #include <vector>
+
+#include <omp.h>
 
 #include "engine/autograd.h"
 #include "engine/backend.h"
@@ -21,6 +27,51 @@ std::vector<double> cross_process_sum(CrossProcessSum& sync, const std::vector<d
   Tensor t = Tensor::from_vector(values, {static_cast<int64_t>(values.size())}, DType::kFloat64);
   sync.sum(t);
   return t.to_vector();
+}
+
+// Adds to the per-channel float64 sums acc[k][ch] (K sums per channel) one
+// term per row, rows in order: term(r, c0, out, width) adds the K terms of
+// row r, channels [c0, c0 + width), to out[k * width + ch - c0]. The channels
+// are split into contiguous blocks, one per OpenMP thread when the tensor is
+// large, each summed into the thread's own buffer (no cache line shared
+// between threads). Every sum runs over the rows in order on one thread, so
+// its bits are those of the plain serial loop, whatever the split or the
+// thread count.
+template <int K, typename Term>
+void column_sums(int64_t m, int64_t c, std::array<double*, K> acc, Term term) {
+#pragma omp parallel if (m * c > 65536 && c > 1)
+  {
+    const int64_t blocks = std::min<int64_t>(omp_get_num_threads(), c), t = omp_get_thread_num();
+    if (t < blocks) {
+      const int64_t c0 = c * t / blocks, width = c * (t + 1) / blocks - c0;
+      std::vector<double> local(static_cast<size_t>(K * width));
+      for (int k = 0; k < K; ++k)
+        for (int64_t ch = 0; ch < width; ++ch) local[k * width + ch] = acc[k][c0 + ch];
+      // The narrow blocks of the encoder's layers with the width a constant:
+      // the sums then stay in registers from row to row, where a runtime
+      // width keeps them in memory (a store and a reload on every row's
+      // dependency chain). Same additions in the same order either way.
+      const auto rows = [&](auto w) {
+        double* __restrict out = local.data();
+        if constexpr (std::is_same_v<decltype(w), int64_t>) {
+          for (int64_t r = 0; r < m; ++r) term(r, c0, out, w);
+        } else {
+          double sums[K * w];
+          for (int64_t i = 0; i < K * w; ++i) sums[i] = out[i];
+          for (int64_t r = 0; r < m; ++r) term(r, c0, sums, w);
+          for (int64_t i = 0; i < K * w; ++i) out[i] = sums[i];
+        }
+      };
+      switch (width) {
+        case 4: rows(std::integral_constant<int64_t, 4>{}); break;
+        case 8: rows(std::integral_constant<int64_t, 8>{}); break;
+        case 16: rows(std::integral_constant<int64_t, 16>{}); break;
+        default: rows(width);
+      }
+      for (int k = 0; k < K; ++k)
+        for (int64_t ch = 0; ch < width; ++ch) acc[k][c0 + ch] = local[k * width + ch];
+    }
+  }
 }
 
 }  // namespace
@@ -54,15 +105,20 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, cons
       // Two passes (mean, then squared deviations from it); with sync each
       // process adds its part of sum / M, so the parts sum to the statistic.
       std::vector<double> sum(c, 0.0), sq(c, 0.0);
-      for (int64_t r = 0; r < m; ++r)
-        for (int64_t ch = 0; ch < c; ++ch) sum[ch] += xp[r * c + ch];
+      column_sums<1>(m, c, {sum.data()}, [=](int64_t r, int64_t c0, double* __restrict s, auto width) {
+        const T* __restrict row = xp + r * c + c0;
+        for (int64_t ch = 0; ch < width; ++ch) s[ch] += row[ch];
+      });
       for (int64_t ch = 0; ch < c; ++ch) (*mean)[ch] = sum[ch] / count;
       if (sync) *mean = cross_process_sum(*sync, *mean);
-      for (int64_t r = 0; r < m; ++r)
-        for (int64_t ch = 0; ch < c; ++ch) {
-          const double d = xp[r * c + ch] - (*mean)[ch];
-          sq[ch] += d * d;
+      const double* __restrict mu = mean->data();
+      column_sums<1>(m, c, {sq.data()}, [=](int64_t r, int64_t c0, double* __restrict s, auto width) {
+        const T* __restrict row = xp + r * c + c0;
+        for (int64_t ch = 0; ch < width; ++ch) {
+          const double d = row[ch] - mu[c0 + ch];
+          s[ch] += d * d;
         }
+      });
       for (int64_t ch = 0; ch < c; ++ch) sq[ch] /= count;
       if (sync) sq = cross_process_sum(*sync, sq);
       for (int64_t ch = 0; ch < c; ++ch) {
@@ -83,13 +139,15 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, cons
         (*inv_std)[ch] = 1.0 / std::sqrt(static_cast<double>(rv[ch]) + p.eps);
       }
     }
-    const T* g = gamma.data<T>();
-    const T* b = beta.data<T>();
-    T* yp = y.data<T>();
+    const T* __restrict g = gamma.data<T>();
+    const T* __restrict b = beta.data<T>();
+    const double* __restrict mu = mean->data();
+    const double* __restrict is = inv_std->data();
+    T* __restrict yp = y.data<T>();
 #pragma omp parallel for if (x.numel() > 65536)
     for (int64_t r = 0; r < m; ++r)
       for (int64_t ch = 0; ch < c; ++ch)
-        yp[r * c + ch] = static_cast<T>(g[ch] * (xp[r * c + ch] - (*mean)[ch]) * (*inv_std)[ch] + b[ch]);
+        yp[r * c + ch] = static_cast<T>(g[ch] * (xp[r * c + ch] - mu[ch]) * is[ch] + b[ch]);
   });
 
   record("batch_norm", {x, gamma, beta}, y,
@@ -100,12 +158,20 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, cons
              const T* xp = x.data<T>();
              const T* g = dy.data<T>();
              std::vector<double> sum_dy(c, 0.0), sum_dy_xhat(c, 0.0);
-             for (int64_t r = 0; r < m; ++r)
-               for (int64_t ch = 0; ch < c; ++ch) {
-                 const double xhat = (xp[r * c + ch] - (*mean)[ch]) * (*inv_std)[ch];
-                 sum_dy[ch] += g[r * c + ch];
-                 sum_dy_xhat[ch] += g[r * c + ch] * xhat;
-               }
+             const double* __restrict mu = mean->data();
+             const double* __restrict is = inv_std->data();
+             column_sums<2>(m, c, {sum_dy.data(), sum_dy_xhat.data()},
+                            [=](int64_t r, int64_t c0, double* __restrict s, auto width) {
+                              const T* __restrict xr = xp + r * c + c0;
+                              const T* __restrict gr = g + r * c + c0;
+                              double* __restrict s_dy = s;
+                              double* __restrict s_dy_xhat = s + width;
+                              for (int64_t ch = 0; ch < width; ++ch) {
+                                const double xhat = (xr[ch] - mu[c0 + ch]) * is[c0 + ch];
+                                s_dy[ch] += gr[ch];
+                                s_dy_xhat[ch] += gr[ch] * xhat;
+                              }
+                            });
              if (need[1]) {
                dgamma = Tensor::empty({c}, dy.dtype(), dy.device());
                for (int64_t ch = 0; ch < c; ++ch) dgamma.data<T>()[ch] = static_cast<T>(sum_dy_xhat[ch]);
@@ -125,19 +191,30 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, cons
                }
                dx = Tensor::empty(x.shape(), dy.dtype(), dy.device());
                const T* gm = gamma.data<T>();
-               T* d = dx.data<T>();
+               T* __restrict d = dx.data<T>();
+               // Per channel: scale = gamma inv_std and mean(dy) = sum_dy / count, the
+               // values the per-element expression computed; the rest stays per element
+               // in its order (xhat sum_dy_xhat / count is not xhat (sum_dy_xhat / count)).
+               std::vector<double> scale(c), mean_dy(c);
+               for (int64_t ch = 0; ch < c; ++ch) {
+                 scale[ch] = gm[ch] * (*inv_std)[ch];
+                 mean_dy[ch] = sum_dy[ch] / count;
+               }
+               const double* __restrict sc = scale.data();
+               const double* __restrict mdy = mean_dy.data();
+               const double* __restrict sdx = sum_dy_xhat.data();
+               if (training) {
 #pragma omp parallel for if (x.numel() > 65536)
-               for (int64_t r = 0; r < m; ++r)
-                 for (int64_t ch = 0; ch < c; ++ch) {
-                   const double scale = gm[ch] * (*inv_std)[ch];
-                   if (training) {
-                     const double xhat = (xp[r * c + ch] - (*mean)[ch]) * (*inv_std)[ch];
-                     d[r * c + ch] = static_cast<T>(
-                         scale * (g[r * c + ch] - sum_dy[ch] / count - xhat * sum_dy_xhat[ch] / count));
-                   } else {
-                     d[r * c + ch] = static_cast<T>(scale * g[r * c + ch]);
+                 for (int64_t r = 0; r < m; ++r)
+                   for (int64_t ch = 0; ch < c; ++ch) {
+                     const double xhat = (xp[r * c + ch] - mu[ch]) * is[ch];
+                     d[r * c + ch] = static_cast<T>(sc[ch] * (g[r * c + ch] - mdy[ch] - xhat * sdx[ch] / count));
                    }
-                 }
+               } else {
+#pragma omp parallel for if (x.numel() > 65536)
+                 for (int64_t r = 0; r < m; ++r)
+                   for (int64_t ch = 0; ch < c; ++ch) d[r * c + ch] = static_cast<T>(sc[ch] * g[r * c + ch]);
+               }
              }
            });
            return std::vector<Tensor>{dx, dgamma, dbeta};

@@ -1,10 +1,12 @@
 // defines: max_pool3d, max_pool2d (see max_pool.h)
 //
-// The forward records the input index of each window's maximum, so the
+// The forward records the position of each window's maximum, so the
 // backward is a scatter of dy with no comparisons (ties go to the first
-// element in (t, h, w) order, as in PyTorch).
+// element in (t, h, w) order, as in PyTorch). Channels-last makes every
+// window position a contiguous row of C values: the loops run over C.
 #include "engine/ops/max_pool.h"
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -30,40 +32,75 @@ Tensor max_pool_impl(const char* op, const Tensor& x, std::array<int64_t, 3> k, 
   const int64_t od = (d - k[0]) / s[0] + 1, oh = (h - k[1]) / s[1] + 1, ow = (w - k[2]) / s[2] + 1;
   GRAIN_CUDA_DISPATCH(x.device(), op, max_pool_cuda(op, x, k, s));
   Tensor y = Tensor::empty({n, od, oh, ow, c}, x.dtype(), x.device());
-  auto argmax = std::make_shared<std::vector<int64_t>>(static_cast<size_t>(y.numel()));
+  // The window's positions in (t, h, w) order as offsets from its first
+  // element; the forward records, per output element, the position of the
+  // maximum (an int32 per value, written once, so left uninitialised).
+  const int64_t window = k[0] * k[1] * k[2];
+  GRAIN_CHECK(window <= INT32_MAX, op << ": window of " << window << " elements is too large");
+  std::vector<int64_t> offset;
+  for (int64_t a = 0; a < k[0]; ++a)
+    for (int64_t bb = 0; bb < k[1]; ++bb)
+      for (int64_t cc = 0; cc < k[2]; ++cc) offset.push_back(((a * h + bb) * w + cc) * c);
+  const std::shared_ptr<int32_t[]> argmax(new int32_t[static_cast<size_t>(y.numel())]);
+  // Output rows (N, To, Ho) of ow windows each; the window of output
+  // (row, j) starts at row_start(row) + j * step in the input.
+  const int64_t rows = n * od * oh, step = s[2] * c;
+  const auto row_start = [=](int64_t row) {
+    const int64_t b = row / (od * oh), t = (row / oh) % od, i = row % oh;
+    return ((b * d + t * s[0]) * h + i * s[1]) * w * c;
+  };
   dispatch_floating(x.dtype(), op, [&]<typename T>() {
     const T* xp = x.data<T>();
     T* yp = y.data<T>();
-    const int64_t outer = n * od * oh * ow;
+    int32_t* am = argmax.get();
+    const int64_t* off = offset.data();
+    // Vectorised over C: each channel keeps the first element of the window,
+    // then takes a later one only when it is strictly greater, as a select.
 #pragma omp parallel for if (y.numel() > 32768)
-    for (int64_t o = 0; o < outer; ++o) {
-      const int64_t b = o / (od * oh * ow), t = (o / (oh * ow)) % od, i = (o / ow) % oh, j = o % ow;
-      for (int64_t ch = 0; ch < c; ++ch) {
-        int64_t best = -1;
-        T best_value{};
-        for (int64_t a = 0; a < k[0]; ++a)
-          for (int64_t bb = 0; bb < k[1]; ++bb)
-            for (int64_t cc = 0; cc < k[2]; ++cc) {
-              const int64_t idx = ((((b * d) + t * s[0] + a) * h + i * s[1] + bb) * w + j * s[2] + cc) * c + ch;
-              if (best < 0 || xp[idx] > best_value) {
-                best = idx;
-                best_value = xp[idx];
-              }
-            }
-        yp[o * c + ch] = best_value;
-        (*argmax)[o * c + ch] = best;
+    for (int64_t row = 0; row < rows; ++row)
+      for (int64_t j = 0; j < ow; ++j) {
+        const int64_t o = row * ow + j;
+        const T* xw = xp + row_start(row) + j * step;
+        T* __restrict yo = yp + o * c;
+        int32_t* __restrict ao = am + o * c;
+        for (int64_t ch = 0; ch < c; ++ch) {
+          yo[ch] = xw[ch];
+          ao[ch] = 0;
+        }
+        for (int32_t q = 1; q < window; ++q) {
+          const T* __restrict xq = xw + off[q];
+          for (int64_t ch = 0; ch < c; ++ch) {
+            const T v = xq[ch], best = yo[ch];
+            const int32_t at = ao[ch], greater = v > best;
+            yo[ch] = v > best ? v : best;
+            ao[ch] = at + greater * (q - at);  // arithmetic, not ?: (which GCC leaves as a branch)
+          }
+        }
       }
-    }
   });
-  record(op, {x}, y, [argmax, in_shape = x.shape(), op](const Tensor& dy, const std::vector<bool>&) {
-    Tensor dx = Tensor::zeros(in_shape, dy.dtype(), dy.device());
-    dispatch_floating(dy.dtype(), op, [&]<typename T>() {
-      const T* g = dy.data<T>();
-      T* dp = dx.data<T>();
-      for (size_t o = 0; o < argmax->size(); ++o) dp[(*argmax)[o]] += g[o];
-    });
-    return std::vector<Tensor>{dx};
-  });
+  // Windows that cannot overlap (stride >= kernel on every axis) scatter to
+  // distinct elements, so the backward runs in parallel; overlapping ones
+  // add in output order on one thread, as they always have.
+  const bool disjoint = s[0] >= k[0] && s[1] >= k[1] && s[2] >= k[2];
+  record(op, {x}, y,
+         [argmax, offset = std::move(offset), row_start, rows, ow, step, c, disjoint, in_shape = x.shape(), op](
+             const Tensor& dy, const std::vector<bool>&) {
+           Tensor dx = Tensor::zeros(in_shape, dy.dtype(), dy.device());
+           dispatch_floating(dy.dtype(), op, [&]<typename T>() {
+             const T* g = dy.data<T>();
+             T* dp = dx.data<T>();
+             const int32_t* am = argmax.get();
+             const int64_t* off = offset.data();
+#pragma omp parallel for if (disjoint && rows * ow * c > 32768)
+             for (int64_t row = 0; row < rows; ++row)
+               for (int64_t j = 0; j < ow; ++j) {
+                 const int64_t o = row * ow + j;
+                 T* dw = dp + row_start(row) + j * step;
+                 for (int64_t ch = 0; ch < c; ++ch) dw[off[am[o * c + ch]] + ch] += g[o * c + ch];
+               }
+           });
+           return std::vector<Tensor>{dx};
+         });
   return y;
 }
 
