@@ -278,9 +278,16 @@ void write_report(const fs::path& out, const nlohmann::json& results, const Repo
               "what can be compared is the pattern (orderings, gaps to chance).\n\n"
             : "\n\n");
 
+  std::string weights;
+  for (const auto& [task, w] : ctx.loss_weights)
+    if (w.second != 0)
+      weights += (weights.empty() ? "" : ", ") + task + " " + fmt("%g", w.first) + " / " + fmt("%g", w.second);
   r << "## Source tasks (paper section 4 and table 2)\n\n"
     << "Caption scores (BLEU@4, ROUGE-L, METEOR) as percentages like the paper's table; CIDEr-D as is. "
-       "Captioning runs also train the classifier (loss weight 0.1), whose top-1 is listed.\n\n"
+       "Captioning runs also train the classifier"
+    << (weights.empty() ? std::string() : " (loss weights, classification / caption: " + weights + ")")
+    << ", whose top-1 is listed. Each run is scored at its best checkpoint (the best validation top-1, or BLEU@4 "
+       "for captioning).\n\n"
     << "| task | top-1 | top-5 | BLEU@4 | ROUGE-L | METEOR | CIDEr-D | exact match | paper: top-1 | paper: BLEU@4 / ROUGE-L / METEOR / exact match |\n"
     << "|---|---|---|---|---|---|---|---|---|---|\n";
   const std::map<std::string, std::pair<std::string, std::string>> paper = {

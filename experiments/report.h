@@ -22,6 +22,7 @@ struct ReportContext {
   std::filesystem::path source_data, target_data;
   bool synthetic_source = true, synthetic_target = true;
   std::map<std::string, std::filesystem::path> run_dirs;  // per task: its metrics.jsonl gives the curve
+  std::map<std::string, std::pair<double, double>> loss_weights;  // per task: classification, caption
 };
 
 // Writes report.md, figure4.svg and curves.svg into out.

@@ -376,7 +376,10 @@ class Reproduction {
     context.synthetic_source = o_.source_data.empty();
     context.synthetic_target = o_.target_data.empty();
     context.device = plan_.configs.at("fg_classes").device;
-    for (const std::string& task : kTasks) context.run_dirs[task] = o_.out / "runs" / task;
+    for (const std::string& task : kTasks) {
+      context.run_dirs[task] = o_.out / "runs" / task;
+      context.loss_weights[task] = {plan_.configs.at(task).loss.classification, plan_.configs.at(task).loss.caption};
+    }
     write_report(o_.out, results, context);
   }
 
