@@ -61,6 +61,10 @@ TEST_CASE("wrong types and bad choices are errors naming the key", "[trainer][co
 TEST_CASE("a crop too small for the unpadded layers is rejected with the reason", "[trainer][config]") {
   CHECK_THROWS_WITH(parse(kMinimal + "model:\n  crop: 48\n"),
                     Contains("test.yaml") && Contains("model.crop 48 is too small") && Contains("at least 56"));
+  CHECK_THROWS_WITH(parse(kMinimal, {"schedule.name=cosine", "schedule.min_lr=0.5"}),
+                    Contains("key 'schedule.min_lr' is 0.5, above 'optimizer.lr'"));
+  CHECK_NOTHROW(parse(kMinimal, {"schedule.name=plateau", "schedule.min_lr=0.5"}));  // a plateau's floor only
+  CHECK_THROWS_WITH(parse(kMinimal, {"schedule.warmup_steps=-1"}), Contains("schedule.warmup_steps"));
   CHECK_THROWS_WITH(parse(kMinimal, {"loss.caption=0.5"}), Contains("has no captions"));
 }
 

@@ -315,6 +315,10 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
   c.plateau_cooldown = v.get_int("schedule.cooldown");
   c.min_lr = v.get_double("schedule.min_lr");
   c.warmup_steps = v.get_int("schedule.warmup_steps");
+  GRAIN_CHECK(c.schedule != "cosine" || c.min_lr <= c.lr,
+              origin(v, file, {"schedule.min_lr", "optimizer.lr"})
+                  << ": key 'schedule.min_lr' is " << c.min_lr << ", above 'optimizer.lr' " << c.lr
+                  << ": the cosine schedule decays from optimizer.lr down to schedule.min_lr");
 
   c.epochs = v.get_int("train.epochs");
   c.max_steps = v.get_int("train.max_steps");
