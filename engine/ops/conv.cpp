@@ -1,18 +1,26 @@
 // defines: conv3d, conv2d (see conv.h)
 //
-// CPU: vol2col + GEMM over blocks of output depth slices taken across the
-// batch (kernels/cpu/vol2col.h), each block sized so the lowered matrix stays
-// within kColsBudget elements whatever the clip length. conv2d is conv3d on a
-// depth-1 volume; both share one shape check.
+// CPU: float32 passes that the direct kernels support (stride and dilation
+// 1, channel counts a multiple of 8: every layer of the model's encoder) run
+// through kernels/cpu/conv_direct.h; the rest through vol2col + GEMM over
+// blocks of output depth slices taken across the batch
+// (kernels/cpu/vol2col.h), each block sized so the lowered matrix stays
+// within kColsBudget elements whatever the clip length. GRAIN_CPU_CONV=gemm
+// forces the GEMM path (to compare the two; docs/performance.md). conv2d is
+// conv3d on a depth-1 volume; both share one shape check.
 #include "engine/ops/conv.h"
 
 #include <algorithm>
+#include <type_traits>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "engine/autograd.h"
 #include "engine/backend.h"
 #include "engine/error.h"
 #include "engine/ops/shape_ops.h"
+#include "kernels/cpu/conv_direct.h"
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/vol2col.h"
 
@@ -66,6 +74,32 @@ std::vector<T>& workspace(int slot, size_t elements) {
   return buffers[slot];
 }
 
+// GRAIN_CPU_CONV: "direct" (the default: the direct kernels wherever they
+// apply) or "gemm" (always vol2col + GEMM); read once.
+bool direct_conv_enabled() {
+  static const bool enabled = [] {
+    const char* value = std::getenv("GRAIN_CPU_CONV");
+    const std::string choice = value && *value ? value : "direct";
+    GRAIN_CHECK(choice == "direct" || choice == "gemm",
+                "GRAIN_CPU_CONV='" << choice << "' is not one of direct, gemm");
+    return choice == "direct";
+  }();
+  return enabled;
+}
+
+// The direct kernels beat vol2col + GEMM where the input has few channels:
+// there the GEMM's K (taps x Cin) is short and its N (Cout) thin, and it
+// spends its time packing; from 32 input channels on (the encoder's conv4-6,
+// small planes) the GEMM is as fast or faster (docs/performance.md, per-layer
+// table).
+constexpr int64_t kDirectMaxInChannels = 16;
+
+template <typename T>
+bool use_direct(const kernels::ConvGeometry& g, int64_t cout, kernels::DirectConvPass pass) {
+  return std::is_same_v<T, float> && direct_conv_enabled() && g.in_c <= kDirectMaxInChannels &&
+         kernels::direct_conv_supports(g, cout, pass);
+}
+
 // A 1x1x1 kernel with unit stride and no padding reads x as it is.
 bool is_pointwise(const kernels::ConvGeometry& g) {
   return g.k_d == 1 && g.k_h == 1 && g.k_w == 1 && g.stride_d == 1 && g.stride_h == 1 && g.stride_w == 1 &&
@@ -104,6 +138,13 @@ void for_each_piece(const kernels::ConvGeometry& g, int64_t s_begin, int64_t s_e
 template <typename T>
 void conv_forward_cpu(const Tensor& x, const Tensor& w, const Tensor& b, const kernels::ConvGeometry& g, Tensor& y) {
   const int64_t cout = w.size(0), patch = g.patch(), total = x.size(0) * g.out_d;
+  if constexpr (std::is_same_v<T, float>) {
+    if (use_direct<T>(g, cout, kernels::DirectConvPass::kForward)) {
+      kernels::direct_conv_forward(x.data<T>(), x.size(0), g, w.data<T>(), cout,
+                                   b.defined() ? b.data<T>() : nullptr, y.data<T>());
+      return;
+    }
+  }
   const int64_t in_volume = g.in_d * g.in_h * g.in_w * g.in_c;
   const int64_t block = slices_per_block(g, total);
   const bool pointwise = is_pointwise(g);
@@ -136,6 +177,20 @@ template <typename T>
 void conv_backward_cpu(const Tensor& x, const Tensor& w, const kernels::ConvGeometry& g, const Tensor& dy,
                        Tensor* dx, Tensor* dw, Tensor* db) {
   const int64_t cout = w.size(0), patch = g.patch(), total = x.size(0) * g.out_d;
+  if constexpr (std::is_same_v<T, float>) {
+    // Each gradient the direct kernels support is taken here and dropped from the GEMM pass below.
+    if (dw && use_direct<T>(g, cout, kernels::DirectConvPass::kBackwardFilter)) {
+      kernels::direct_conv_backward_filter(x.data<T>(), dy.data<T>(), x.size(0), g, cout, dw->data<T>(),
+                                           db ? db->data<T>() : nullptr);
+      dw = nullptr;
+      db = nullptr;
+    }
+    if (dx && use_direct<T>(g, cout, kernels::DirectConvPass::kBackwardData)) {
+      kernels::direct_conv_backward_data(dy.data<T>(), x.size(0), g, w.data<T>(), cout, dx->data<T>());
+      dx = nullptr;
+    }
+    if (!dx && !dw && !db) return;
+  }
   const int64_t in_volume = g.in_d * g.in_h * g.in_w * g.in_c;
   const int64_t block = slices_per_block(g, total);
   const bool pointwise = is_pointwise(g);

@@ -12,7 +12,14 @@
 #     the uninterrupted -np 2 run (losses, model and optimizer state);
 #   - a 2-process checkpoint at step 10 resumed by one process continues as
 #     the uninterrupted one-process run (1e-5).
-# captioning (fg_captions): mpirun -np 2 against one process, as above.
+# captioning (fg_captions): mpirun -np 2 against one process, as above, with
+#   the weights within 1e-4: the two runs sum in different orders, and on a
+#   2026-11 AMD EPYC (AVX-512) VM one conv1 running mean ended 1.1e-5 apart
+#   (2.2e-5 with the vol2col + GEMM convolutions) while the losses agreed to
+#   1e-7: rounding differences that a discontinuity (a max-pool argmax tie,
+#   a ReLU at 0) turns into one different gradient entry, moved by lr.
+#   A wrong split or a wrong average is 1e-3 or more (the per-process
+#   batch-norm check below).
 # failures: a rank that throws (MPMD: rank 1 is given a missing dataset)
 #   ends the job within 60 s naming rank 1 and its error; a world size that
 #   does not divide the batch is refused with a clear message.
@@ -79,7 +86,9 @@ case "$mode" in
     one --out "$dir/one" || fail "one process: status $?"
     two --out "$dir/two" || fail "mpirun -np 2: status $?"
     echo "-np 2 against one process:"
-    check "$dir/one" "$dir/two" 1e-5
+    tolerance=1e-5
+    [ "$mode" = captioning ] && tolerance=1e-4
+    check "$dir/one" "$dir/two" $tolerance
     grep -q '"world_size": 2' "$dir/two/summary.json" || fail "summary.json does not record world_size 2"
     grep -q '"world_size": 1' "$dir/one/summary.json" || fail "summary.json does not record world_size 1"
     grep -q 'world_size: 2' "$dir/two/config.yaml" || fail "config.yaml does not record world_size: 2"
