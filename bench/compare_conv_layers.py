@@ -12,12 +12,14 @@ both alike; OMP_NUM_THREADS (and torch.set_num_threads) are set per side.
 Prints a markdown table per thread count: per layer the medians over the rounds
 of each side's ms per call and the ratio PyTorch / engine of the medians (> 1:
 the engine is faster; the target is >= 1.0 everywhere), then the sums over the
-layers.
+layers. Other jobs on the machine slow single rounds of either side (2x on a
+2-core machine otherwise idle, 10x and more at 2 threads beside a build): use
+more rounds, or --statistic min, and compare on a quiet machine.
 
     make bench-cpu-conv                       # builds engine_bench, then runs this
     GRAIN_PYTHON=/path/to/venv/bin/python make bench-cpu-conv
     python3 bench/compare_conv_layers.py --rounds 5 --threads 2 --layers 0,1,6
-    python3 bench/compare_conv_layers.py --wait-policy passive   # on a busy machine
+    python3 bench/compare_conv_layers.py --rounds 5 --statistic min --json conv.json
 
 This script needs only the standard library; the peer needs PyTorch (CPU) in
 $GRAIN_PYTHON (default python3; tests/python/README.md says how to install
@@ -112,12 +114,15 @@ def check_labels(engine: dict, peer: dict) -> None:
                      f"pytorch_reference.py '{peer[key][0]}'; the two layer lists disagree")
 
 
+STATISTIC = statistics.median  # over the rounds; --statistic min: the least disturbed round
+
+
 def ratio(peer_ms: list, engine_ms: list) -> str:
-    return f"{statistics.median(peer_ms) / statistics.median(engine_ms):.2f}" if peer_ms else "-"
+    return f"{STATISTIC(peer_ms) / STATISTIC(engine_ms):.2f}" if peer_ms else "-"
 
 
 def ms(values: list) -> str:
-    return f"{statistics.median(values):.3f}" if values else "skipped"
+    return f"{STATISTIC(values):.3f}" if values else "skipped"
 
 
 def main() -> int:
@@ -134,6 +139,9 @@ def main() -> int:
     parser.add_argument("--wait-policy", choices=["passive", "active"],
                         help="OMP_WAIT_POLICY for both sides (default: the environment's); passive on a machine "
                              "busy with other jobs, where spinning threads slow both sides by large factors")
+    parser.add_argument("--statistic", choices=["median", "min"], default="median",
+                        help="over the rounds (default median); min: each side's fastest round, for a machine "
+                             "whose other jobs only ever slow a measurement down")
     parser.add_argument("--json", help="also write every measurement to this file")
     args = parser.parse_args()
     try:
@@ -150,8 +158,9 @@ def main() -> int:
     if not os.access(args.engine_bench, os.X_OK):
         sys.exit(f"compare_conv_layers: {args.engine_bench} not found; build it: "
                  "cmake --build build --target engine_bench")
-    global WAIT_POLICY
+    global WAIT_POLICY, STATISTIC
     WAIT_POLICY = args.wait_policy
+    STATISTIC = min if args.statistic == "min" else statistics.median
     torch_version = has_torch(args.python)
     load_before = load_average()
     if not torch_version:
@@ -181,8 +190,9 @@ def main() -> int:
                         labels[key] = label
 
     policy = WAIT_POLICY or os.environ.get("OMP_WAIT_POLICY") or "unset"
-    print(f"\nms per call, medians of {args.rounds} alternating rounds; ratio = PyTorch / engine (> 1: the engine is "
-          f"faster); PyTorch {torch_version or 'not run'}; OMP_WAIT_POLICY {policy}; 1-minute load average "
+    statistic = "medians" if args.statistic == "median" else "minima"
+    print(f"\nms per call, {statistic} of {args.rounds} alternating rounds; ratio = PyTorch / engine (> 1: the engine "
+          f"is faster); PyTorch {torch_version or 'not run'}; OMP_WAIT_POLICY {policy}; 1-minute load average "
           f"{load_before} before, {load_average()} after")
     for n in threads:
         res = results[n]
@@ -198,10 +208,9 @@ def main() -> int:
         if torch_version:
             total = {}
             for w in ("forward", "backward"):
-                e = sum(statistics.median(res[(w, i)]["engine"]) for i in layers)
-                p = sum(statistics.median(res[(w, i)]["pytorch"]) for i in layers)
-                met = sum(statistics.median(res[(w, i)]["pytorch"]) >= statistics.median(res[(w, i)]["engine"])
-                          for i in layers)
+                e = sum(STATISTIC(res[(w, i)]["engine"]) for i in layers)
+                p = sum(STATISTIC(res[(w, i)]["pytorch"]) for i in layers)
+                met = sum(STATISTIC(res[(w, i)]["pytorch"]) >= STATISTIC(res[(w, i)]["engine"]) for i in layers)
                 total[w] = (e, p, met)
             (ef, pf, mf), (eb, pb, mb) = total["forward"], total["backward"]
             print(f"| sum of the layers | {ef:.3f} | {pf:.3f} | {pf / ef:.2f} | {eb:.3f} | {pb:.3f} | {pb / eb:.2f} "
@@ -211,6 +220,7 @@ def main() -> int:
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"torch": torch_version, "rounds": args.rounds, "omp_wait_policy": policy,
+                       "statistic": args.statistic,
                        "results": [{"threads": n, "pass": w, "index": i, "label": labels[(w, i)], **v}
                                    for n in threads for (w, i), v in results[n].items()]}, f, indent=1)
     return 0
