@@ -7,7 +7,7 @@
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build test test-long quickstart bench-cpu-step clean
+.PHONY: deps configure build test test-long quickstart bench-cpu-step bench-cpu-conv clean
 
 deps:
 	bash tools/install_deps.sh
@@ -33,6 +33,13 @@ quickstart: build
 bench-cpu-step: configure
 	cmake --build build -j $(JOBS) --target engine_bench
 	python3 bench/compare_train_step.py
+
+# Every conv layer of the tiny preset (both channels, forward and backward) against
+# PyTorch's, 1 and 2 threads, alternating: bench/compare_conv_layers.py. PyTorch (CPU) is
+# optional: GRAIN_PYTHON=/path/to/venv/bin/python make bench-cpu-conv
+bench-cpu-conv: configure
+	cmake --build build -j $(JOBS) --target engine_bench
+	python3 bench/compare_conv_layers.py
 
 clean:
 	rm -rf build

@@ -2,14 +2,20 @@
 // (docs/spec/model.md: T 16, crop 56, c2 = c3 = 8, LSTM hidden 64; batch 8), reporting
 // GFLOP/s (2 flops per multiply-add). Run:
 //   OMP_NUM_THREADS=2 build/bin/engine_bench
-// (BM_TinyTrainingStep: a whole training step of the tiny model, clips/s, the quick start's;
-// BM_TinyCaptionTrainingStep: the captioning step of configs/tiny/fg_captions.yaml.
-// bench/compare_train_step.py runs both against bench/engine/pytorch_train_step.py.)
-// bench/engine/pytorch_reference.py times PyTorch's CPU ops on the same
-// shapes for comparison (docs/performance.md).
+// (BM_Conv3dForward/BM_Conv3dBackward: every conv layer of both encoder channels at the
+// quick start's clips, 8 frames; BM_TinyTrainingStep: a whole training step of the tiny
+// model, clips/s, the quick start's; BM_TinyCaptionTrainingStep: the captioning step of
+// configs/tiny/fg_captions.yaml.)
+// bench/compare_conv_layers.py runs the conv layers against bench/engine/pytorch_reference.py
+// (make bench-cpu-conv); bench/compare_train_step.py runs the steps against
+// bench/engine/pytorch_train_step.py (make bench-cpu-step).
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "engine/autograd.h"
 #include "engine/ops/activation.h"
@@ -21,6 +27,8 @@
 #include "engine/optim/optimizer.h"
 #include "kernels/cpu/gemm.h"
 #include "models/caption_decoder.h"
+#include "models/model_config.h"
+#include "models/video_encoder.h"
 #include "models/video_model.h"
 
 using namespace grain;
@@ -29,21 +37,70 @@ namespace {
 
 constexpr int64_t kBatch = 8, kFrames = 16;
 
-struct ConvShape {
-  const char* name;
+// Every conv layer of the tiny preset's encoder as the quick start and configs/tiny/*.yaml
+// train it (batch 8, 8 frames, 56 x 56 crops): the 3D channel's six blocks, then the 2D
+// channel's. Channel widths and kernels are read from a VideoEncoder built from
+// model_preset("tiny"), so they follow the model; the paddings and input sizes follow
+// models/video_encoder.cpp: time padded to keep T (3D: 1, 2D: none), space padded by 1 in
+// blocks 1-3, each followed by a (1, 2, 2) max pool, unpadded in blocks 4-6.
+// bench/engine/pytorch_reference.py builds the same list; bench/compare_conv_layers.py
+// checks that both sides' labels (layer_label) agree.
+constexpr int64_t kClipFrames = 8;
+
+struct ConvLayer {
+  std::string name;  // the parameter prefix, e.g. "cnn3d.conv1"
   int64_t cin, cout, size, kt, pad_t, pad_hw;
+  bool input_is_data;  // the channel's first layer: training computes no input gradient
 };
 
-// The 3D channel's six layers of the tiny preset (the 2D channel is the same with kt = 1).
-const ConvShape kConvShapes[] = {
-    {"conv1 3->8 @56", 3, 8, 56, 3, 1, 1},   {"conv2 8->16 @28", 8, 16, 28, 3, 1, 1},
-    {"conv3 16->32 @14", 16, 32, 14, 3, 1, 1}, {"conv4 32->64 @7", 32, 64, 7, 3, 1, 0},
-    {"conv5 64->64 @5", 64, 64, 5, 3, 1, 0},   {"conv6 64->64 @3", 64, 64, 3, 3, 1, 0},
-};
+std::vector<ConvLayer> tiny_conv_layers() {
+  ModelConfig config = model_preset("tiny");
+  config.frames = kClipFrames;
+  ParameterStore store;
+  const VideoEncoder encoder(store, "encoder", config);
+  std::vector<ConvLayer> layers;
+  for (const char* channel : {"cnn3d", "cnn2d"}) {
+    int64_t size = config.crop;
+    for (int i = 0; i < 6; ++i) {
+      const std::string name = std::string(channel) + ".conv" + std::to_string(i + 1);
+      const std::shared_ptr<Parameter> w = store.find("encoder." + name + ".conv.weight");
+      if (!w) {
+        std::fprintf(stderr, "engine_bench: the tiny encoder has no parameter encoder.%s.conv.weight\n", name.c_str());
+        std::exit(1);
+      }
+      const Shape& s = w->shape;  // (Cout, kT, kH, kW, Cin)
+      const int64_t pad_hw = i < 3 ? 1 : 0;
+      layers.push_back({name, s[4], s[0], size, s[1], s[1] / 2, pad_hw, i == 0});
+      size = size + 2 * pad_hw - 2;
+      if (i < 3) size /= 2;
+    }
+    if (size != encoder_final_spatial(config.crop)) {
+      std::fprintf(stderr, "engine_bench: the conv layer list leaves %lld x %lld, the encoder %lld x %lld\n",
+                   static_cast<long long>(size), static_cast<long long>(size),
+                   static_cast<long long>(encoder_final_spatial(config.crop)),
+                   static_cast<long long>(encoder_final_spatial(config.crop)));
+      std::exit(1);
+    }
+  }
+  return layers;
+}
 
-double conv_flops(const ConvShape& s) {
-  const int64_t out = s.size + 2 * s.pad_hw - 2;
-  return 2.0 * kBatch * kFrames * out * out * s.cout * s.cin * s.kt * 9;
+const std::vector<ConvLayer>& conv_layers() {
+  static const std::vector<ConvLayer> layers = tiny_conv_layers();
+  return layers;
+}
+
+// "cnn3d.conv1 3->8 @56 k3x3x3 p1,1,1 N8 T8": the same string as pytorch_reference.py's.
+std::string layer_label(const ConvLayer& l) {
+  return l.name + " " + std::to_string(l.cin) + "->" + std::to_string(l.cout) + " @" + std::to_string(l.size) +
+         " k" + std::to_string(l.kt) + "x3x3 p" + std::to_string(l.pad_t) + "," + std::to_string(l.pad_hw) + "," +
+         std::to_string(l.pad_hw) + " N" + std::to_string(kBatch) + " T" + std::to_string(kClipFrames);
+}
+
+// The forward's flops (2 per multiply-add; the bias is not counted).
+double conv_flops(const ConvLayer& l) {
+  const int64_t out = l.size + 2 * l.pad_hw - 2, out_t = kClipFrames + 2 * l.pad_t - l.kt + 1;
+  return 2.0 * kBatch * out_t * out * out * l.cout * l.cin * l.kt * 9;
 }
 
 void BM_Gemm(benchmark::State& state) {
@@ -59,41 +116,44 @@ void BM_Gemm(benchmark::State& state) {
 BENCHMARK(BM_Gemm)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_Conv3dForward(benchmark::State& state) {
-  const ConvShape& s = kConvShapes[state.range(0)];
-  state.SetLabel(s.name);
-  const Tensor x = Tensor::uniform({kBatch, kFrames, s.size, s.size, s.cin}, -1, 1, 1);
-  const Tensor w = Tensor::uniform({s.cout, s.kt, 3, 3, s.cin}, -0.1, 0.1, 2);
-  const Tensor b = Tensor::zeros({s.cout});
-  const Conv3dParams p{{1, 1, 1}, {s.pad_t, s.pad_hw, s.pad_hw}, {1, 1, 1}};
+  const ConvLayer& l = conv_layers()[static_cast<size_t>(state.range(0))];
+  state.SetLabel(layer_label(l));
+  const Tensor x = Tensor::uniform({kBatch, kClipFrames, l.size, l.size, l.cin}, -1, 1, 1);
+  const Tensor w = Tensor::uniform({l.cout, l.kt, 3, 3, l.cin}, -0.1, 0.1, 2);
+  const Tensor b = Tensor::zeros({l.cout});
+  const Conv3dParams p{{1, 1, 1}, {l.pad_t, l.pad_hw, l.pad_hw}, {1, 1, 1}};
   NoGradGuard no_grad;
   for (auto _ : state) benchmark::DoNotOptimize(conv3d(x, w, b, p));
   state.counters["GFLOP/s"] =
-      benchmark::Counter(conv_flops(s), benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+      benchmark::Counter(conv_flops(l), benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
 }
-BENCHMARK(BM_Conv3dForward)->DenseRange(0, 5)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Conv3dForward)->DenseRange(0, 11)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// Backward data + filter + bias (the forward is done once, outside the loop).
+// The gradients training computes for the layer, from a fixed dy: filter and bias, and the
+// input's unless the input is the clip (the first layer of each channel). Timed: the conv's
+// recorded backward function alone (the forward is done once, outside the loop; no loss and
+// no autograd traversal), as PyTorch's side times aten::convolution_backward.
 void BM_Conv3dBackward(benchmark::State& state) {
-  const ConvShape& s = kConvShapes[state.range(0)];
-  state.SetLabel(s.name);
-  Tensor x = Tensor::uniform({kBatch, kFrames, s.size, s.size, s.cin}, -1, 1, 1);
-  Tensor w = Tensor::uniform({s.cout, s.kt, 3, 3, s.cin}, -0.1, 0.1, 2);
-  Tensor b = Tensor::zeros({s.cout});
-  x.set_requires_grad(true);
+  const ConvLayer& l = conv_layers()[static_cast<size_t>(state.range(0))];
+  state.SetLabel(layer_label(l) + (l.input_is_data ? " grads w,b" : " grads x,w,b"));
+  Tensor x = Tensor::uniform({kBatch, kClipFrames, l.size, l.size, l.cin}, -1, 1, 1);
+  Tensor w = Tensor::uniform({l.cout, l.kt, 3, 3, l.cin}, -0.1, 0.1, 2);
+  Tensor b = Tensor::zeros({l.cout});
+  x.set_requires_grad(!l.input_is_data);
   w.set_requires_grad(true);
   b.set_requires_grad(true);
-  const Conv3dParams p{{1, 1, 1}, {s.pad_t, s.pad_hw, s.pad_hw}, {1, 1, 1}};
-  for (auto _ : state) {
-    state.PauseTiming();
-    const Tensor loss = sum(conv3d(x, w, b, p));
-    state.ResumeTiming();
-    loss.backward();
-  }
-  // Backward = data + filter gradients: twice the forward's multiply-adds.
-  state.counters["GFLOP/s"] = benchmark::Counter(2 * conv_flops(s), benchmark::Counter::kIsIterationInvariantRate,
-                                                 benchmark::Counter::kIs1000);
+  const Conv3dParams p{{1, 1, 1}, {l.pad_t, l.pad_hw, l.pad_hw}, {1, 1, 1}};
+  const Tensor y = conv3d(x, w, b, p);
+  const Tensor dy = Tensor::uniform(y.shape(), -1, 1, 3);
+  const Node& node = *y.impl()->grad_fn;
+  for (auto _ : state) benchmark::DoNotOptimize(node.backward({dy}, node.needs_input_grad));
+  // Data + filter gradients: twice the forward's multiply-adds; the filter's alone for the
+  // first layers (the bias gradient, a sum of dy, is not counted).
+  state.counters["GFLOP/s"] =
+      benchmark::Counter((l.input_is_data ? 1 : 2) * conv_flops(l), benchmark::Counter::kIsIterationInvariantRate,
+                         benchmark::Counter::kIs1000);
 }
-BENCHMARK(BM_Conv3dBackward)->DenseRange(0, 5)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Conv3dBackward)->DenseRange(0, 11)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The encoder's LSTM at the tiny preset: 2 layers, bidirectional, hidden 64, 128 inputs, T 16.
 std::vector<Tensor> lstm_weights(bool requires_grad) {
