@@ -87,17 +87,20 @@ bool direct_conv_enabled() {
   return enabled;
 }
 
-// The direct kernels beat vol2col + GEMM where the input has few channels:
-// there the GEMM's K (taps x Cin) is short and its N (Cout) thin, and it
-// spends its time packing; from 32 input channels on (the encoder's conv4-6,
-// small planes) the GEMM is as fast or faster (docs/performance.md, per-layer
-// table).
-constexpr int64_t kDirectMaxInChannels = 16;
+// Where each path measured faster (docs/performance.md, per-layer table):
+// the direct forward at every layer of the encoder but conv6, whose output
+// plane is one position (there the lowered matrix is the input itself, rows
+// N x T, and one GEMM does better); the direct gradients where the input has
+// few channels (conv1-conv3), where the GEMMs' K (taps x Cin) is short and
+// their N (Cout) thin and they spend their time packing; from 32 input
+// channels on (conv4-conv6, planes of 7 x 7 and smaller) the GEMMs are as fast.
+constexpr int64_t kDirectGradientMaxInChannels = 16;
 
 template <typename T>
 bool use_direct(const kernels::ConvGeometry& g, int64_t cout, kernels::DirectConvPass pass) {
-  return std::is_same_v<T, float> && direct_conv_enabled() && g.in_c <= kDirectMaxInChannels &&
-         kernels::direct_conv_supports(g, cout, pass);
+  const bool faster = pass == kernels::DirectConvPass::kForward ? g.out_plane() > 1
+                                                                 : g.in_c <= kDirectGradientMaxInChannels;
+  return std::is_same_v<T, float> && direct_conv_enabled() && faster && kernels::direct_conv_supports(g, cout, pass);
 }
 
 // A 1x1x1 kernel with unit stride and no padding reads x as it is.

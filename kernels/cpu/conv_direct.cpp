@@ -77,11 +77,29 @@ const float* pad_input(const float* x, int64_t n, const ConvGeometry& g, int slo
   return buf.data();
 }
 
-// Output planes (sample, depth) of a forward-shaped pass, in parallel: each
-// output value is computed by one thread in one order.
-void run_forward_planes(const DirectConvIsa& t, ForwardPlane a, const float* x, const PaddedVolume& v, int64_t n,
-                        int64_t out_d, float* y) {
-  const int64_t planes = n * out_d, out_plane = a.out_h * a.out_w * a.cout;
+// A forward-shaped pass in parallel; each output value is computed by one
+// thread in one order. Tiles run along the padded width (ForwardPlane), or,
+// where more than a fifth of each padded row would be computed and dropped
+// (planes of 7 x 7 and smaller: the encoder's conv4-conv6), over arbitrary
+// output positions (ForwardRange).
+void run_forward(const DirectConvIsa& t, const ForwardPlane& a, const float* x, const PaddedVolume& v, int64_t n,
+                 int64_t out_d, float* y) {
+  const int64_t out_plane = a.out_h * a.out_w * a.cout;
+  if ((a.in_w - a.out_w) * 5 > a.in_w) {
+    // Chunks of positions: a multiple of every tile width (3, 6, 12, 24), and
+    // small, so that conv6's 64 positions still make work for several threads.
+    constexpr int64_t kChunk = 24;
+    const int64_t positions = n * out_d * a.out_h * a.out_w, chunks = (positions + kChunk - 1) / kChunk;
+#pragma omp parallel for schedule(dynamic)
+    for (int64_t i = 0; i < chunks; ++i) {
+      const int64_t end = (i + 1) * kChunk < positions ? (i + 1) * kChunk : positions;
+      const ForwardRange r{x, v.sample(), v.plane(), v.w, v.c, a.k_d, a.k_h, a.k_w, a.w, a.bias, y,
+                           out_d, a.out_h, a.out_w, a.cout, i * kChunk, end};
+      t.forward_range(r);
+    }
+    return;
+  }
+  const int64_t planes = n * out_d;
 #pragma omp parallel for schedule(dynamic)
   for (int64_t p = 0; p < planes; ++p) {
     ForwardPlane job = a;
@@ -112,11 +130,13 @@ void direct_conv_forward(const float* x, int64_t n, const ConvGeometry& g, const
   // wr[q][o] = w[o][q], q = (kd, kh, kw, ci): Cout contiguous for the vector loads.
   const int64_t patch = g.patch();
   std::vector<float>& wr = buffer(1, static_cast<size_t>(patch * cout));
-  for (int64_t o = 0; o < cout; ++o)
-    for (int64_t q = 0; q < patch; ++q) wr[q * cout + o] = w[o * patch + q];
-  const ForwardPlane a{nullptr, v.plane(), v.w, v.c, g.k_d, g.k_h, g.k_w, wr.data(), bias, nullptr,
+  float* wrp = wr.data();
+#pragma omp parallel for schedule(static) if (patch * cout > 32768)
+  for (int64_t q = 0; q < patch; ++q)
+    for (int64_t o = 0; o < cout; ++o) wrp[q * cout + o] = w[o * patch + q];
+  const ForwardPlane a{nullptr, v.plane(), v.w, v.c, g.k_d, g.k_h, g.k_w, wrp, bias, nullptr,
                        g.out_h, g.out_w, cout};
-  run_forward_planes(table(isa), a, xp, v, n, g.out_d, y);
+  run_forward(table(isa), a, xp, v, n, g.out_d, y);
 }
 
 void direct_conv_backward_data(const float* dy, int64_t n, const ConvGeometry& g, const float* w, int64_t cout,
@@ -131,18 +151,17 @@ void direct_conv_backward_data(const float* dy, int64_t n, const ConvGeometry& g
   // wr[(kd', kh', kw', o)][ci] = w[o][kD-1-kd'][kH-1-kh'][kW-1-kw'][ci].
   const int64_t cin = g.in_c, taps = g.k_d * g.k_h * g.k_w, patch = g.patch();
   std::vector<float>& wr = buffer(1, static_cast<size_t>(taps * cout * cin));
-  for (int64_t kd = 0; kd < g.k_d; ++kd)
-    for (int64_t kh = 0; kh < g.k_h; ++kh)
-      for (int64_t kw = 0; kw < g.k_w; ++kw) {
-        const int64_t flipped = ((g.k_d - 1 - kd) * g.k_h + (g.k_h - 1 - kh)) * g.k_w + (g.k_w - 1 - kw);
-        const int64_t tap = (kd * g.k_h + kh) * g.k_w + kw;
-        for (int64_t o = 0; o < cout; ++o)
-          for (int64_t ci = 0; ci < cin; ++ci)
-            wr[(tap * cout + o) * cin + ci] = w[o * patch + flipped * cin + ci];
-      }
-  const ForwardPlane a{nullptr, v.plane(), v.w, v.c, g.k_d, g.k_h, g.k_w, wr.data(), nullptr, nullptr,
+  float* wrp = wr.data();
+#pragma omp parallel for schedule(static) if (taps * cout * cin > 32768)
+  for (int64_t tap = 0; tap < taps; ++tap) {
+    const int64_t kd = tap / (g.k_h * g.k_w), kh = tap / g.k_w % g.k_h, kw = tap % g.k_w;
+    const int64_t flipped = ((g.k_d - 1 - kd) * g.k_h + (g.k_h - 1 - kh)) * g.k_w + (g.k_w - 1 - kw);
+    for (int64_t o = 0; o < cout; ++o)
+      for (int64_t ci = 0; ci < cin; ++ci) wrp[(tap * cout + o) * cin + ci] = w[o * patch + flipped * cin + ci];
+  }
+  const ForwardPlane a{nullptr, v.plane(), v.w, v.c, g.k_d, g.k_h, g.k_w, wrp, nullptr, nullptr,
                        g.in_h, g.in_w, cin};
-  run_forward_planes(table(isa), a, dyp.data(), v, n, g.in_d, dx);
+  run_forward(table(isa), a, dyp.data(), v, n, g.in_d, dx);
 }
 
 void direct_conv_backward_filter(const float* x, const float* dy, int64_t n, const ConvGeometry& g, int64_t cout,

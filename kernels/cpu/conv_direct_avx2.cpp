@@ -11,10 +11,11 @@ namespace grain::kernels {
 namespace {
 
 void forward_plane(const ForwardPlane& a) { forward_plane_with<Ymm, 12>(a); }
+void forward_range(const ForwardRange& a) { forward_range_with<Ymm, 12>(a); }
 void filter_plane(const FilterPlane& a) { filter_plane_with<Ymm, 12>(a); }
 
 }  // namespace
 
-const DirectConvIsa kDirectConvAvx2{"avx2", forward_plane, filter_plane};
+const DirectConvIsa kDirectConvAvx2{"avx2", forward_plane, forward_range, filter_plane};
 
 }  // namespace grain::kernels

@@ -19,6 +19,14 @@ void forward_plane(const ForwardPlane& a) {
   }
 }
 
+void forward_range(const ForwardRange& a) {
+  if (a.cout % 16 == 0) {
+    forward_range_with<Zmm, 24>(a);
+  } else {
+    forward_range_with<Ymm, 24>(a);
+  }
+}
+
 void filter_plane(const FilterPlane& a) {
   if (a.cout % 16 == 0) {
     filter_plane_with<Zmm, 24>(a);
@@ -29,6 +37,6 @@ void filter_plane(const FilterPlane& a) {
 
 }  // namespace
 
-const DirectConvIsa kDirectConvAvx512{"avx512", forward_plane, filter_plane};
+const DirectConvIsa kDirectConvAvx512{"avx512", forward_plane, forward_range, filter_plane};
 
 }  // namespace grain::kernels

@@ -8,10 +8,11 @@ namespace grain::kernels {
 namespace {
 
 void forward_plane(const ForwardPlane& a) { forward_plane_with<Generic8, 12>(a); }
+void forward_range(const ForwardRange& a) { forward_range_with<Generic8, 12>(a); }
 void filter_plane(const FilterPlane& a) { filter_plane_with<Generic8, 12>(a); }
 
 }  // namespace
 
-const DirectConvIsa kDirectConvGeneric{"generic", forward_plane, filter_plane};
+const DirectConvIsa kDirectConvGeneric{"generic", forward_plane, forward_range, filter_plane};
 
 }  // namespace grain::kernels

@@ -27,6 +27,20 @@ struct ForwardPlane {
   int64_t out_h, out_w, cout;
 };
 
+// Output positions [begin, end) of the whole batch (y's row order: sample,
+// depth, row, column), for small planes, where the padded-width stride of
+// ForwardPlane would compute many dropped positions: each position of a
+// tile finds its own input. x is the padded input of the whole batch, each
+// sample sample_stride floats; y the whole output.
+struct ForwardRange {
+  const float* x;
+  int64_t sample_stride, plane_stride, in_w, c, k_d, k_h, k_w;
+  const float* w;     // as ForwardPlane::w
+  const float* bias;  // [Cout] or nullptr
+  float* y;           // (N, out_d, out_h, out_w, Cout); rows [begin, end) written
+  int64_t out_d, out_h, out_w, cout, begin, end;
+};
+
 // Adds one output plane's contribution to the filter gradient:
 // dw[kd][kh][f][o] += sum_{oh, ow} dy[oh, ow, o] x[kd][oh + kh][ow * C + f],
 // f = kw * C + ci, in a fixed order (rows, then columns).
@@ -46,6 +60,7 @@ struct DirectConvIsa {
   const char* name;
   // Cout must be a multiple of 8 for both.
   void (*forward_plane)(const ForwardPlane&);
+  void (*forward_range)(const ForwardRange&);
   void (*filter_plane)(const FilterPlane&);
 };
 
