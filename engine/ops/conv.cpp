@@ -113,9 +113,11 @@ bool is_pointwise(const kernels::ConvGeometry& g) {
 // global slices [s_begin, s_end); row_offset is the piece's first row in the
 // block. A sample appears at most once in a block, so the pieces touch
 // disjoint parts of dx: col2vol (serial inside) runs them in parallel
-// (`parallel`); vol2col parallelises inside each piece instead, which
-// measured faster for the forward (128.7 vs 53.8 GFLOP/s at the tiny preset's
-// conv4, bench/engine).
+// (`parallel`), and so does vol2col in the backward (one parallel region for
+// the block instead of one per piece: the tiny preset's conv4 and conv5
+// backward 1.1-1.9x faster on 2 threads, bench/compare_conv_layers.py); the
+// forward's vol2col parallelises inside each piece, which measured faster
+// there (128.7 vs 53.8 GFLOP/s at conv4, before the direct kernels took it).
 template <typename Fn>
 void for_each_piece(const kernels::ConvGeometry& g, int64_t s_begin, int64_t s_end, bool parallel, Fn&& fn) {
   struct Piece {
@@ -209,7 +211,7 @@ void conv_backward_cpu(const Tensor& x, const Tensor& w, const kernels::ConvGeom
     if (dw) {
       const T* a = xp + s * g.out_plane() * g.in_c;
       if (!pointwise) {
-        for_each_piece(g, s, s_end, false, [&](int64_t n, int64_t od, int64_t od_end, int64_t row) {
+        for_each_piece(g, s, s_end, true, [&](int64_t n, int64_t od, int64_t od_end, int64_t row) {
           kernels::vol2col(xp + n * in_volume, g, od, od_end, cols.data() + row * patch);
         });
         a = cols.data();

@@ -79,13 +79,14 @@ const float* pad_input(const float* x, int64_t n, const ConvGeometry& g, int slo
 
 // A forward-shaped pass in parallel; each output value is computed by one
 // thread in one order. Tiles run along the padded width (ForwardPlane), or,
-// where more than a fifth of each padded row would be computed and dropped
-// (planes of 7 x 7 and smaller: the encoder's conv4-conv6), over arbitrary
-// output positions (ForwardRange).
+// where more than a ninth of each padded row would be computed and dropped
+// (planes of 14 x 14 and smaller: the encoder's conv3-conv6), over arbitrary
+// output positions (ForwardRange), which measured faster there and slower on
+// the larger planes (whose 24-position tiles then keep 24 input pointers).
 void run_forward(const DirectConvIsa& t, const ForwardPlane& a, const float* x, const PaddedVolume& v, int64_t n,
                  int64_t out_d, float* y) {
   const int64_t out_plane = a.out_h * a.out_w * a.cout;
-  if ((a.in_w - a.out_w) * 5 > a.in_w) {
+  if ((a.in_w - a.out_w) * 9 > a.in_w) {
     // Chunks of positions: a multiple of every tile width (3, 6, 12, 24), and
     // small, so that conv6's 64 positions still make work for several threads.
     constexpr int64_t kChunk = 24;

@@ -480,10 +480,13 @@ TEST_CASE("a run built to collapse warns, naming the symptom and pointing to doc
 
 TEST_CASE("a healthy tiny run does not warn", "[trainer][report]") {
   // 20 epochs on the 12 training videos, validated on them: the model learns
-  // them (about 2/3 right, loss well below ln 10), so there is no collapse and
-  // no loss at its chance value.
+  // them (loss well below ln 10), so there is no collapse and no loss at its
+  // chance value. lr 0.001: at 0.003 the run oscillated, and a change of
+  // rounding alone (the direct convolutions) made it end collapsed after
+  // reaching 75%; 0.001 passes with every convolution path and instruction
+  // set (GRAIN_CPU_CONV=gemm, GRAIN_CPU_ISA=generic|avx2|avx512).
   const fs::path out = scratch() / "healthy";
-  run(config_yaml("cg_classes", out), {"optimizer.lr=0.003", "train.epochs=20", "dataset.eval_split=train"});
+  run(config_yaml("cg_classes", out), {"optimizer.lr=0.001", "train.epochs=20", "dataset.eval_split=train"});
   const nlohmann::json summary = nlohmann::json::parse(file_bytes(out / "summary.json"));
   INFO(summary.dump(1));
   REQUIRE(summary.at("diagnosis").is_array());
