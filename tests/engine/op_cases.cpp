@@ -100,6 +100,15 @@ std::vector<OpCase> build() {
                 [](const Inputs& x) { return Outputs{conv3d(x[0], x[1], x[2], {{1, 1, 1}, {1, 0, 0}, {1, 1, 1}})}; }));
   add_case(make("conv3d", "1x3x3 pad (0,1,1) (2D channel)", {U({2, 3, 4, 4, 2}), U({3, 1, 3, 3, 2}), U({3})},
                 [](const Inputs& x) { return Outputs{conv3d(x[0], x[1], x[2], {{1, 1, 1}, {0, 1, 1}, {1, 1, 1}})}; }));
+  // Float32 takes the direct kernels for these (Cin and Cout multiples of 8,
+  // stride 1; kernels/cpu/conv_direct.h): padded-width tiles for the first,
+  // position-range tiles for the second (a 5-wide padded row, 3 outputs).
+  add_case(make("conv3d", "3x3x3 pad 1, 8 -> 8 channels, odd sizes (direct in float32)",
+                {U({1, 3, 5, 7, 8}), U({8, 3, 3, 3, 8}), U({8})},
+                [](const Inputs& x) { return Outputs{conv3d(x[0], x[1], x[2], {{1, 1, 1}, {1, 1, 1}, {1, 1, 1}})}; }));
+  add_case(make("conv3d", "1x3x3 pad (0,1,0), 8 -> 16 channels (direct, position tiles)",
+                {U({2, 2, 3, 5, 8}), U({16, 1, 3, 3, 8}), U({16})},
+                [](const Inputs& x) { return Outputs{conv3d(x[0], x[1], x[2], {{1, 1, 1}, {0, 1, 0}, {1, 1, 1}})}; }));
   add_case(make("conv3d", "stride (2,1,2) dilation (1,2,1) odd sizes", {U({1, 5, 7, 5, 1}), U({2, 2, 2, 3, 1})},
                 [](const Inputs& x) { return Outputs{conv3d(x[0], x[1], Tensor(), {{2, 1, 2}, {0, 1, 1}, {1, 2, 1}})}; }));
 
