@@ -40,13 +40,9 @@ struct PaddedVolume {
   int64_t sample() const { return d * plane(); }
 };
 
-// The zero floats after the last padded sample that a forward tile may read.
-int64_t slack(const PaddedVolume& v, int64_t k_w) { return (kMaxTile + k_w) * v.c; }
-
-// Copies src (n, d, h, w, c) into dst, padded by (pd, ph, pw) on both sides,
-// and zeroes the slack after it.
+// Copies src (n, d, h, w, c) into dst, padded by (pd, ph, pw) on both sides.
 void pad_volume(const float* src, int64_t n, int64_t d, int64_t h, int64_t w, int64_t pd, int64_t ph, int64_t pw,
-                const PaddedVolume& v, int64_t slack_floats, float* dst) {
+                const PaddedVolume& v, float* dst) {
   const int64_t row = v.w * v.c, rows = n * v.d * v.h;
 #pragma omp parallel for schedule(static) if (rows * row > 65536)
   for (int64_t r = 0; r < rows; ++r) {
@@ -61,7 +57,6 @@ void pad_volume(const float* src, int64_t n, int64_t d, int64_t h, int64_t w, in
     std::memcpy(out + pw * v.c, src + ((s * d + id) * h + ih) * w * v.c, sizeof(float) * w * v.c);
     std::memset(out + (pw + w) * v.c, 0, sizeof(float) * pw * v.c);
   }
-  std::memset(dst + rows * row, 0, sizeof(float) * slack_floats);
 }
 
 PaddedVolume padded_input(const ConvGeometry& g) {
@@ -71,22 +66,20 @@ PaddedVolume padded_input(const ConvGeometry& g) {
 // x padded into buffer `slot`.
 const float* pad_input(const float* x, int64_t n, const ConvGeometry& g, int slot) {
   const PaddedVolume v = padded_input(g);
-  const int64_t extra = slack(v, g.k_w);
-  std::vector<float>& buf = buffer(slot, static_cast<size_t>(n * v.sample() + extra));
-  pad_volume(x, n, g.in_d, g.in_h, g.in_w, g.pad_d, g.pad_h, g.pad_w, v, extra, buf.data());
+  std::vector<float>& buf = buffer(slot, static_cast<size_t>(n * v.sample()));
+  pad_volume(x, n, g.in_d, g.in_h, g.in_w, g.pad_d, g.pad_h, g.pad_w, v, buf.data());
   return buf.data();
 }
 
 // A forward-shaped pass in parallel; each output value is computed by one
-// thread in one order. Tiles run along the padded width (ForwardPlane), or,
-// where more than a ninth of each padded row would be computed and dropped
-// (planes of 14 x 14 and smaller: the encoder's conv3-conv6), over arbitrary
-// output positions (ForwardRange), which measured faster there and slower on
-// the larger planes (whose 24-position tiles then keep 24 input pointers).
+// thread in one order, the same whatever the tile. Rows of at least 8
+// positions are cut into segments (ForwardPlane); shorter rows (planes of
+// 7 x 7 and smaller: the encoder's conv4-conv6) would leave most of a tile
+// empty, so there tiles take positions across rows (ForwardRange).
 void run_forward(const DirectConvIsa& t, const ForwardPlane& a, const float* x, const PaddedVolume& v, int64_t n,
                  int64_t out_d, float* y) {
   const int64_t out_plane = a.out_h * a.out_w * a.cout;
-  if ((a.in_w - a.out_w) * 9 > a.in_w) {
+  if (a.out_w < 8) {
     // Chunks of positions: a multiple of every tile width (3, 6, 12, 24), and
     // small, so that conv6's 64 positions still make work for several threads.
     constexpr int64_t kChunk = 24;
@@ -146,9 +139,8 @@ void direct_conv_backward_data(const float* dy, int64_t n, const ConvGeometry& g
   // the kernel flipped on every axis and its channel roles swapped.
   const int64_t qd = g.k_d - 1 - g.pad_d, qh = g.k_h - 1 - g.pad_h, qw = g.k_w - 1 - g.pad_w;
   const PaddedVolume v{g.out_d + 2 * qd, g.out_h + 2 * qh, g.out_w + 2 * qw, cout};
-  const int64_t extra = slack(v, g.k_w);
-  std::vector<float>& dyp = buffer(0, static_cast<size_t>(n * v.sample() + extra));
-  pad_volume(dy, n, g.out_d, g.out_h, g.out_w, qd, qh, qw, v, extra, dyp.data());
+  std::vector<float>& dyp = buffer(0, static_cast<size_t>(n * v.sample()));
+  pad_volume(dy, n, g.out_d, g.out_h, g.out_w, qd, qh, qw, v, dyp.data());
   // wr[(kd', kh', kw', o)][ci] = w[o][kD-1-kd'][kH-1-kh'][kW-1-kw'][ci].
   const int64_t cin = g.in_c, taps = g.k_d * g.k_h * g.k_w, patch = g.patch();
   std::vector<float>& wr = buffer(1, static_cast<size_t>(taps * cout * cin));

@@ -16,8 +16,7 @@ namespace grain::kernels {
 // One output plane (Ho, Wo, Cout) of a stride-1 convolution of a zero-padded
 // channels-last input. `x` points at the first of the k_d input planes the
 // output plane reads; consecutive input planes are plane_stride floats apart,
-// each (Hp, Wp, C) with padded width in_w = Wp. The input must be readable
-// (any finite values) for (kMaxTile + k_w) * C floats past the last plane.
+// each (Hp, Wp, C) with padded width in_w = Wp.
 struct ForwardPlane {
   const float* x;
   int64_t plane_stride, in_w, c, k_d, k_h, k_w;
@@ -28,10 +27,10 @@ struct ForwardPlane {
 };
 
 // Output positions [begin, end) of the whole batch (y's row order: sample,
-// depth, row, column), for small planes, where the padded-width stride of
-// ForwardPlane would compute many dropped positions: each position of a
-// tile finds its own input. x is the padded input of the whole batch, each
-// sample sample_stride floats; y the whole output.
+// depth, row, column), for planes with short rows, where one row holds less
+// than a tile: a tile takes positions across rows, each finding its own
+// input. x is the padded input of the whole batch, each sample
+// sample_stride floats; y the whole output.
 struct ForwardRange {
   const float* x;
   int64_t sample_stride, plane_stride, in_w, c, k_d, k_h, k_w;
@@ -51,10 +50,6 @@ struct FilterPlane {
   int64_t out_h, out_w, cout;
   float* dw;  // [k_d * k_h][k_w * C][Cout], accumulated into
 };
-
-// The widest register tile (output positions of the forward) any table uses:
-// the bound on how far a plane's reads run past its last position.
-constexpr int64_t kMaxTile = 24;
 
 struct DirectConvIsa {
   const char* name;

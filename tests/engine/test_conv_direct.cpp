@@ -39,10 +39,10 @@ struct Case {
 // Encoder layers at small sizes, odd extents, every padding up to k - 1,
 // channel counts from 1 to 64 (Cin need not be a multiple of 8 except for the
 // data gradient) and Cout 8 (8 lanes), 16 and 48 (16 lanes; 48 = 3 vectors),
-// 24 (3 vectors of 8), 64 (groups of 4 vectors). Planes whose padded rows
-// are more than a fifth dropped positions (conv4's, the 24-channel case's,
-// conv2's data gradient) take the position-range tiles, the others the
-// padded-width ones; conv4's 100 positions end in a partial chunk.
+// 24 (3 vectors of 8), 64 (groups of 4 vectors). Rows shorter than 8
+// positions (conv4's, the 24-channel case's) take the position-range tiles,
+// conv4's 100 positions ending in a partial chunk; the others row segments,
+// of every width from 5 to 17 (the 33-wide row cut into 16 + 17).
 const std::vector<Case> kCases = {
     {2, 4, 9, 11, 3, 8, 3, 3, 3, 1, 1, 1},    // conv1 of the 3D channel
     {3, 1, 7, 13, 3, 8, 1, 3, 3, 0, 1, 1},    // conv1 of the 2D channel
