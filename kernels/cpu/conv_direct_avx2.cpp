@@ -14,13 +14,13 @@ namespace {
 
 #if defined(__AVX2__) && defined(__FMA__)
 
-void forward_plane(const ForwardPlane& a) { forward_plane_with<Ymm, 12>(a); }
+void forward_plane(const ForwardPlane& a) { forward_plane_with<Ymm, 16>(a); }
 void forward_range(const ForwardRange& a) { forward_range_with<Ymm, 12>(a); }
 void filter_plane(const FilterPlane& a) { filter_plane_with<Ymm, 12>(a); }
 
 #else  // not an x86-64 build (kernels/CMakeLists.txt adds the flags there only): never chosen by cpu_isa()
 
-void forward_plane(const ForwardPlane& a) { forward_plane_with<Generic8, 12>(a); }
+void forward_plane(const ForwardPlane& a) { forward_plane_with<Generic8, 16>(a); }
 void forward_range(const ForwardRange& a) { forward_range_with<Generic8, 12>(a); }
 void filter_plane(const FilterPlane& a) { filter_plane_with<Generic8, 12>(a); }
 

@@ -17,9 +17,9 @@ namespace {
 
 void forward_plane(const ForwardPlane& a) {
   if (a.cout % 16 == 0) {
-    forward_plane_with<Zmm, 24>(a);
+    forward_plane_with<Zmm, 32>(a);
   } else {
-    forward_plane_with<Ymm, 24>(a);
+    forward_plane_with<Ymm, 32>(a);
   }
 }
 
@@ -41,7 +41,7 @@ void filter_plane(const FilterPlane& a) {
 
 #else  // not an x86-64 build (kernels/CMakeLists.txt adds the flags there only): never chosen by cpu_isa()
 
-void forward_plane(const ForwardPlane& a) { forward_plane_with<Generic8, 12>(a); }
+void forward_plane(const ForwardPlane& a) { forward_plane_with<Generic8, 16>(a); }
 void forward_range(const ForwardRange& a) { forward_range_with<Generic8, 12>(a); }
 void filter_plane(const FilterPlane& a) { filter_plane_with<Generic8, 12>(a); }
 

@@ -7,7 +7,7 @@
 namespace grain::kernels {
 namespace {
 
-void forward_plane(const ForwardPlane& a) { forward_plane_with<Generic8, 12>(a); }
+void forward_plane(const ForwardPlane& a) { forward_plane_with<Generic8, 16>(a); }
 void forward_range(const ForwardRange& a) { forward_range_with<Generic8, 12>(a); }
 void filter_plane(const FilterPlane& a) { filter_plane_with<Generic8, 12>(a); }
 
