@@ -7,7 +7,7 @@
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build test test-long quickstart bench-cpu-step bench-cpu-conv clean
+.PHONY: deps configure build test test-long quickstart bench-cpu-step bench-cpu-conv bench-gpu-step clean
 
 deps:
 	bash tools/install_deps.sh
@@ -40,6 +40,17 @@ bench-cpu-step: configure
 bench-cpu-conv: configure
 	cmake --build build -j $(JOBS) --target engine_bench
 	python3 bench/compare_conv_layers.py
+
+# The engine's whole training step at the paper preset (both tasks) against PyTorch's
+# (python/grain_torch.py's model in fp32, tf32, bf16 and torch.compile) on the same GPU,
+# alternating: docs/performance.md. Needs the CUDA backend in build/ and PyTorch with CUDA
+# (GRAIN_PYTHON=/path/to/venv/bin/python). On the GPU hosts, whose build is
+# tools/gpu_check.sh's: GPU_CHECK_STEP_BENCH=1 tools/gpu_check.sh. Options of the
+# comparison: make bench-gpu-step GPU_STEP_ARGS="--rounds 1 --modes fp32,bf16"
+GPU_STEP_ARGS ?=
+bench-gpu-step: configure
+	cmake --build build -j $(JOBS) --target train_step_bench
+	python3 bench/compare_gpu_train_step.py $(GPU_STEP_ARGS)
 
 clean:
 	rm -rf build

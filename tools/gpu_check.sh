@@ -15,15 +15,23 @@
 #      (the GPU images lack FFmpeg; such a build reads JPEG folders only,
 #      see GRAIN_FFMPEG), then --resume auto for 20 more steps, then the
 #      checkpoint read back by PyTorch;
-#   5. prints a short table last: tests passed/failed, device, cuDNN version,
-#      conv3d TFLOP/s per paper layer shape, the training run's numbers.
+#   5. optional (GPU_CHECK_STEP_BENCH=1; off by default, it does not fit the
+#      budget below): the whole training step at the paper preset against
+#      PyTorch's on the same card, bench/compare_gpu_train_step.py with
+#      GPU_CHECK_STEP_ARGS (default --rounds 1), cut off after
+#      GPU_CHECK_STEP_TIMEOUT seconds (default 480); with GPU_CHECK_TRAINER=0
+#      GPU_CHECK_BENCH=0 the whole script stays near 10 minutes;
+#   6. prints a short table last: tests passed/failed, device, cuDNN version,
+#      conv3d TFLOP/s per paper layer shape, the training run's numbers (and
+#      the training-step comparison's table when it ran).
 # Budget: under 8 minutes on a 16-core H100/H200 (build ~1, tests ~1,
 # bench ~1, trainer ~4).
 #
 # Usage (repository root):  tools/gpu_check.sh
 # Environment: CUDNN_ROOT, NCCL_ROOT (skip the search), GPU_CHECK_BENCH=0
 # (skip the bench), GPU_CHECK_TRAINER=0 (skip the trainer), GPU_CHECK_TRAIN_STEPS,
-# GPU_CHECK_OUT (where logs go), GPU_CHECK_BUILD (build folder, default build-gpu).
+# GPU_CHECK_OUT (where logs go), GPU_CHECK_BUILD (build folder, default build-gpu),
+# GPU_CHECK_STEP_BENCH=1 (run step 5), GPU_CHECK_STEP_ARGS, GPU_CHECK_STEP_TIMEOUT.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -123,6 +131,8 @@ jobs=$(nproc)
 targets=(cuda_tests)
 [ -d bench/cuda ] && targets+=(conv3d_bench)
 [ "$trainer_stage" != 0 ] && targets+=(trainer make_dataset)
+step_stage=${GPU_CHECK_STEP_BENCH:-0}
+[ "$step_stage" != 0 ] && [ -f bench/cuda/train_step_bench.cpp ] && targets+=(train_step_bench)
 log "building ${targets[*]} with $jobs jobs"
 if ! cmake --build "$build" -j "$jobs" --target "${targets[@]}" >"$out/build.log" 2>&1; then
   grep -E "error|Error" "$out/build.log" | head -30
@@ -201,6 +211,20 @@ PY
   cat "$out/train-summary.txt"
 fi
 
+# ---- the training step against PyTorch's (optional) --------------------------
+step_state="not run (GPU_CHECK_STEP_BENCH=1 runs it)"
+if [ "$step_stage" != 0 ] && [ -x "$build/bin/train_step_bench" ]; then
+  step_timeout=${GPU_CHECK_STEP_TIMEOUT:-480}
+  rm -f "$out/train_step_compare.log" "$out/train_step_compare.json"
+  log "bench/compare_gpu_train_step.py ${GPU_CHECK_STEP_ARGS:---rounds 1} (cut off after ${step_timeout} s)"
+  # shellcheck disable=SC2086  # the arguments are meant to split
+  timeout "$step_timeout" python3 bench/compare_gpu_train_step.py --engine-bench "$build/bin/train_step_bench" \
+    --json "$out/train_step_compare.json" ${GPU_CHECK_STEP_ARGS:---rounds 1} >"$out/train_step_compare.log" 2>&1
+  step_rc=$?
+  step_state="rc $step_rc$( [ $step_rc -eq 124 ] && echo ' (cut off by the timeout: partial log)')"
+  tail -3 "$out/train_step_compare.log"
+fi
+
 # ---- the table --------------------------------------------------------------
 summary=$(grep -E "(All tests passed|test cases:)" "$out/ctest.log" | tail -1 | sed 's/^[0-9]*: //')
 header=$(grep -m1 "cuda_tests: " "$out/ctest.log" | sed 's/^[0-9]*: //')
@@ -233,6 +257,8 @@ else
 fi
 printf "%-22s %s\n" "trainer (paper, cuda)" "$train_state"
 [ -f "$out/train-summary.txt" ] && sed 's/^/  /' "$out/train-summary.txt"
+printf "%-22s %s\n" "train step vs PyTorch" "$step_state"
+[ "$step_stage" != 0 ] && [ -f "$out/train_step_compare.log" ] && grep -E "^\|" "$out/train_step_compare.log"
 printf "%-22s %s\n" "elapsed" "$(( $(date +%s) - start )) s"
 echo "logs: $out"
 [ $ctest_rc -eq 0 ]

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/train_step_setup.h"
 #include "engine/autograd.h"
 #include "engine/ops/activation.h"
 #include "engine/ops/batch_norm.h"
@@ -246,44 +247,18 @@ BENCHMARK(BM_BatchNormForwardBackward)->Unit(benchmark::kMillisecond)->UseRealTi
 
 // One whole training step of the tiny VideoModel at the quick start's clip
 // size (configs/quickstart.yaml: 8 frames, 56 x 56 crops, batch 8, 10
-// classes): forward, backward, Adam. Reports clips/s.
-// The tiny model at the quick start's clip size (8 frames, 56 x 56), its
-// parameters initialised with seed 0, Adam, and one fixed batch of clips:
-// what both training-step benchmarks step.
-struct TinyStep {
-  ParameterStore store;
-  std::unique_ptr<VideoModel> model;
-  std::unique_ptr<Adam> adam;
-  Tensor clips = Tensor::uniform({kBatch, 8, 56, 56, 3}, 0, 4, 5);
-
-  explicit TinyStep(ModelConfig config) {
-    config.frames = 8;
-    model = std::make_unique<VideoModel>(store, config);
-    store.materialize();
-    model->reset_parameters(0);
-    adam = std::make_unique<Adam>(store, AdamOptions{1e-3});
-  }
-};
-
-void BM_TinyTrainingStep(benchmark::State& state) {
+// classes): forward, backward, Adam. Reports clips/s. The model, Adam and the
+// fixed batch are bench/train_step_setup.h's TrainStep (parameters seed 0),
+// which bench/cuda/train_step_bench runs too.
+void run_tiny_step(benchmark::State& state, const char* task) {
   ModelConfig config = model_preset("tiny");
-  config.num_classes = 10;
-  TinyStep s(config);
-  ParameterStore& store = s.store;
-  VideoModel& model = *s.model;
-  Adam& adam = *s.adam;
-  const Tensor& clips = s.clips;
-  std::vector<int64_t> labels(kBatch);
-  for (int64_t i = 0; i < kBatch; ++i) labels[static_cast<size_t>(i)] = i % 10;
-  const Tensor targets = Tensor::from_indices(labels, {kBatch});
-  for (auto _ : state) {
-    store.zero_grad();
-    const LossParts loss = model_loss(model.forward(clips, Tensor(), {true, 0}), targets, Tensor(), Tensor(), {1, 0});
-    loss.total.backward();
-    adam.step();
-  }
+  config.frames = 8;
+  bench::TrainStep step(config, bench::step_task(task), kBatch, Device::cpu());
+  for (auto _ : state) step.run();
   state.counters["clips/s"] = benchmark::Counter(static_cast<double>(kBatch), benchmark::Counter::kIsIterationInvariantRate);
 }
+
+void BM_TinyTrainingStep(benchmark::State& state) { run_tiny_step(state, "cg_classes"); }
 BENCHMARK(BM_TinyTrainingStep)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
 
 // One whole captioning training step of the tiny VideoModel as configs/tiny/fg_captions.yaml
@@ -292,41 +267,7 @@ BENCHMARK(BM_TinyTrainingStep)->Unit(benchmark::kMillisecond)->UseRealTime()->Mi
 // special tokens), 14 tokens with teacher forcing; loss 1.0 x cross-entropy + 0.0773 x the
 // caption NLL; forward, backward, Adam. Reports clips/s. The captions are fixed and
 // deterministic (5 to 12 words, then the end token and padding), like real ones.
-void BM_TinyCaptionTrainingStep(benchmark::State& state) {
-  constexpr int64_t kClasses = 34, kVocabulary = 88, kLength = 14;
-  constexpr int32_t kPad = 0, kStart = 1, kEnd = 2, kFirstWord = 4;
-  ModelConfig config = model_preset("tiny");
-  config.num_classes = kClasses;
-  config.vocabulary = kVocabulary;
-  config.caption_length = kLength;
-  TinyStep s(config);
-  ParameterStore& store = s.store;
-  VideoModel& model = *s.model;
-  Adam& adam = *s.adam;
-  const Tensor& clips = s.clips;
-  std::vector<int64_t> labels(kBatch);
-  std::vector<int32_t> tokens(static_cast<size_t>(kBatch * kLength), kPad);
-  for (int64_t i = 0; i < kBatch; ++i) {
-    labels[static_cast<size_t>(i)] = (7 * i) % kClasses;
-    const int64_t words = 5 + i;  // 5 to 12 words, then <end>
-    for (int64_t k = 0; k < words; ++k)
-      tokens[static_cast<size_t>(i * kLength + k)] =
-          static_cast<int32_t>(kFirstWord + (11 * i + 5 * k) % (kVocabulary - kFirstWord));
-    tokens[static_cast<size_t>(i * kLength + words)] = kEnd;
-  }
-  const Tensor classes = Tensor::from_indices(labels, {kBatch});
-  const TeacherForcingBatch captions =
-      teacher_forcing_batch(tokens, kBatch, kLength, kStart, kPad, false, Device::cpu());
-  const LossWeights weights{1.0, 0.0773};
-  for (auto _ : state) {
-    store.zero_grad();
-    const ModelOutput out = model.forward(clips, captions.inputs, {true, 0});
-    const LossParts loss = model_loss(out, classes, captions.targets, captions.mask, weights);
-    loss.total.backward();
-    adam.step();
-  }
-  state.counters["clips/s"] = benchmark::Counter(static_cast<double>(kBatch), benchmark::Counter::kIsIterationInvariantRate);
-}
+void BM_TinyCaptionTrainingStep(benchmark::State& state) { run_tiny_step(state, "fg_captions"); }
 BENCHMARK(BM_TinyCaptionTrainingStep)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
 
 }  // namespace
