@@ -35,27 +35,13 @@ import statistics
 import subprocess
 import sys
 
+from bench_common import environment, has_torch, load_average
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYERS = 12  # engine_bench's conv layer list: 0-5 cnn3d.conv1-6, 6-11 cnn2d.conv1-6
 TIME_UNIT_MS = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
 
 WAIT_POLICY = None  # OMP_WAIT_POLICY for both sides; None: as in the caller's environment
-
-
-def environment(threads: int) -> dict:
-    env = dict(os.environ)
-    env["OMP_NUM_THREADS"] = str(threads)
-    env["MKL_NUM_THREADS"] = str(threads)
-    if WAIT_POLICY:
-        env["OMP_WAIT_POLICY"] = WAIT_POLICY
-    return env
-
-
-def load_average() -> str:
-    try:
-        return "%.2f" % os.getloadavg()[0]
-    except OSError:
-        return "unknown"
 
 
 def run_engine(binary: str, layers: list, threads: int, min_time: float) -> dict:
@@ -64,7 +50,7 @@ def run_engine(binary: str, layers: list, threads: int, min_time: float) -> dict
     cmd = [binary, f"--benchmark_filter=^BM_Conv3d(Forward|Backward)/({pattern})/",
            f"--benchmark_min_time={min_time}", f"--benchmark_min_warmup_time={min(min_time, 0.1)}",
            "--benchmark_format=json"]
-    out = subprocess.run(cmd, env=environment(threads), capture_output=True, text=True)
+    out = subprocess.run(cmd, env=environment(threads, WAIT_POLICY), capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"compare_conv_layers: {' '.join(cmd)} failed (exit {out.returncode}):\n{out.stderr}")
     results = {}
@@ -86,7 +72,7 @@ def run_peer(python: str, layers: list, threads: int, min_time: float) -> dict:
     script = os.path.join(ROOT, "bench", "engine", "pytorch_reference.py")
     cmd = [python, script, "--json", "--threads", str(threads), "--min-time", str(min_time),
            "--layers", ",".join(str(i) for i in layers)]
-    out = subprocess.run(cmd, env=environment(threads), capture_output=True, text=True)
+    out = subprocess.run(cmd, env=environment(threads, WAIT_POLICY), capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"compare_conv_layers: {' '.join(cmd)} failed (exit {out.returncode}):\n{out.stderr}")
     results = {}
@@ -94,16 +80,6 @@ def run_peer(python: str, layers: list, threads: int, min_time: float) -> dict:
         results[("forward", row["index"])] = (row["label"], row["forward_ms"])
         results[("backward", row["index"])] = (row["backward_label"], row["backward_ms"])
     return results
-
-
-def has_torch(python: str) -> str:
-    """The torch version, or '' when `python` cannot import it."""
-    try:
-        out = subprocess.run([python, "-c", "import torch; print(torch.__version__)"], capture_output=True,
-                             text=True)
-    except OSError:
-        return ""
-    return out.stdout.strip() if out.returncode == 0 else ""
 
 
 def check_labels(engine: dict, peer: dict) -> None:

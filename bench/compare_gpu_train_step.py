@@ -36,6 +36,8 @@ import statistics
 import subprocess
 import sys
 
+from bench_common import environment, has_torch
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PEER = os.path.join(ROOT, "bench", "cuda", "pytorch_train_step.py")
 TASKS = ("cg_classes", "fg_captions")
@@ -63,16 +65,6 @@ def run_json(command, env, timeout):
         return json.loads(lines[-1]), None
     except json.JSONDecodeError:
         return None, f"not JSON: {lines[-1][:200]}"
-
-
-def has_torch(python: str) -> str:
-    """The torch version, or '' when `python` cannot import it."""
-    try:
-        out = subprocess.run([python, "-c", "import torch; print(torch.__version__)"], capture_output=True,
-                             text=True)
-    except OSError:
-        return ""
-    return out.stdout.strip() if out.returncode == 0 else ""
 
 
 def summary(values):
@@ -124,9 +116,7 @@ def main() -> int:
         print(f"compare_gpu_train_step: '{args.python}' cannot import torch: the PyTorch peer is SKIPPED, the "
               "engine runs alone (set GRAIN_PYTHON to an interpreter with PyTorch)", flush=True)
 
-    env = dict(os.environ)
-    if args.threads:
-        env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = str(args.threads)
+    env = environment(args.threads) if args.threads else dict(os.environ)
     common = ["--device", args.device, "--preset", args.preset, "--steps", str(args.steps),
               "--warmup", str(args.warmup)]
     if args.batch:

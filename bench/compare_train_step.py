@@ -27,6 +27,8 @@ import statistics
 import subprocess
 import sys
 
+from bench_common import environment, has_torch, load_average
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ENGINE_BENCHMARK = {"cg_classes": "BM_TinyTrainingStep", "fg_captions": "BM_TinyCaptionTrainingStep"}
 
@@ -34,26 +36,10 @@ ENGINE_BENCHMARK = {"cg_classes": "BM_TinyTrainingStep", "fg_captions": "BM_Tiny
 WAIT_POLICY = None  # OMP_WAIT_POLICY for both sides; None: as in the caller's environment
 
 
-def environment(threads: int) -> dict:
-    env = dict(os.environ)
-    env["OMP_NUM_THREADS"] = str(threads)
-    env["MKL_NUM_THREADS"] = str(threads)
-    if WAIT_POLICY:
-        env["OMP_WAIT_POLICY"] = WAIT_POLICY
-    return env
-
-
-def load_average() -> str:
-    try:
-        return "%.2f" % os.getloadavg()[0]
-    except OSError:
-        return "unknown"
-
-
 def run_engine(binary: str, task: str, threads: int) -> float:
     name = ENGINE_BENCHMARK[task]
     out = subprocess.run([binary, f"--benchmark_filter=^{name}/", "--benchmark_format=json"],
-                         env=environment(threads), capture_output=True, text=True)
+                         env=environment(threads, WAIT_POLICY), capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"compare_train_step: {binary} failed (exit {out.returncode}):\n{out.stderr}")
     rows = [b for b in json.loads(out.stdout)["benchmarks"] if b["name"].startswith(name + "/")]
@@ -65,20 +51,10 @@ def run_engine(binary: str, task: str, threads: int) -> float:
 def run_peer(python: str, task: str, threads: int, min_time: float) -> float:
     script = os.path.join(ROOT, "bench", "engine", "pytorch_train_step.py")
     out = subprocess.run([python, script, "--task", task, "--threads", str(threads), "--min-time", str(min_time)],
-                         env=environment(threads), capture_output=True, text=True)
+                         env=environment(threads, WAIT_POLICY), capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"compare_train_step: {script} failed (exit {out.returncode}):\n{out.stderr}")
     return float(json.loads(out.stdout.strip().splitlines()[-1])["clips_per_s"])
-
-
-def has_torch(python: str) -> str:
-    """The torch version, or '' when `python` cannot import it."""
-    try:
-        out = subprocess.run([python, "-c", "import torch; print(torch.__version__)"], capture_output=True,
-                             text=True)
-    except OSError:
-        return ""
-    return out.stdout.strip() if out.returncode == 0 else ""
 
 
 def summary(values):

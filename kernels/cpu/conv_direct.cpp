@@ -18,8 +18,13 @@ namespace {
 
 const DirectConvIsa& table(CpuIsa isa) {
   switch (isa) {
+#if defined(__x86_64__) || defined(__i386__)  // the AVX tables are built on x86-64 only (kernels/CMakeLists.txt)
     case CpuIsa::kAvx512: return kDirectConvAvx512;
     case CpuIsa::kAvx2: return kDirectConvAvx2;
+#else
+    case CpuIsa::kAvx512:
+    case CpuIsa::kAvx2:
+#endif
     case CpuIsa::kGeneric: break;
   }
   return kDirectConvGeneric;

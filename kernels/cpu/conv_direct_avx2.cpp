@@ -1,30 +1,17 @@
 // defines: grain::kernels::kDirectConvAvx2 (see conv_direct_isa.h)
 //
 // Compiled with -mavx2 -mfma (kernels/CMakeLists.txt); called only where the
-// CPU has them (kernels/cpu/cpu_isa.h). 16 vector registers of 8 lanes:
-// tiles of 12 accumulators.
-#if defined(__AVX2__) && defined(__FMA__)
+// CPU has them (kernels/cpu/cpu_isa.h). 16 vector registers of 8 lanes.
 #include <immintrin.h>
-#endif
 
 #include "kernels/cpu/conv_direct_kernels.inc"
 
 namespace grain::kernels {
 namespace {
 
-#if defined(__AVX2__) && defined(__FMA__)
-
 void forward_plane(const ForwardPlane& a) { forward_plane_with<Ymm, 16>(a); }
 void forward_range(const ForwardRange& a) { forward_range_with<Ymm, 12>(a); }
 void filter_plane(const FilterPlane& a) { filter_plane_with<Ymm, 12>(a); }
-
-#else  // not an x86-64 build (kernels/CMakeLists.txt adds the flags there only): never chosen by cpu_isa()
-
-void forward_plane(const ForwardPlane& a) { forward_plane_with<Generic8, 16>(a); }
-void forward_range(const ForwardRange& a) { forward_range_with<Generic8, 12>(a); }
-void filter_plane(const FilterPlane& a) { filter_plane_with<Generic8, 12>(a); }
-
-#endif
 
 }  // namespace
 

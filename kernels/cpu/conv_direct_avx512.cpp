@@ -2,18 +2,14 @@
 //
 // Compiled with -mavx512f -mavx512vl -mavx2 -mfma (kernels/CMakeLists.txt);
 // called only where the CPU has them (kernels/cpu/cpu_isa.h). 32 vector
-// registers: tiles of 24 accumulators, 16 lanes where Cout is a multiple of
-// 16, else 8 (ymm registers, still 32 of them with AVX-512VL).
-#if defined(__AVX512F__) && defined(__AVX512VL__)
+// registers of 16 lanes where Cout is a multiple of 16, else of 8 (ymm
+// registers, still 32 of them with AVX-512VL).
 #include <immintrin.h>
-#endif
 
 #include "kernels/cpu/conv_direct_kernels.inc"
 
 namespace grain::kernels {
 namespace {
-
-#if defined(__AVX512F__) && defined(__AVX512VL__)
 
 void forward_plane(const ForwardPlane& a) {
   if (a.cout % 16 == 0) {
@@ -38,14 +34,6 @@ void filter_plane(const FilterPlane& a) {
     filter_plane_with<Ymm, 24>(a);
   }
 }
-
-#else  // not an x86-64 build (kernels/CMakeLists.txt adds the flags there only): never chosen by cpu_isa()
-
-void forward_plane(const ForwardPlane& a) { forward_plane_with<Generic8, 16>(a); }
-void forward_range(const ForwardRange& a) { forward_range_with<Generic8, 12>(a); }
-void filter_plane(const FilterPlane& a) { filter_plane_with<Generic8, 12>(a); }
-
-#endif
 
 }  // namespace
 

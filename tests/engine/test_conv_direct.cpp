@@ -136,22 +136,31 @@ std::vector<CpuIsa> runnable_isas() {
   return isas;
 }
 
+// The input, weights, bias and output gradient of a case, from seeds seed .. seed + 3.
+struct Inputs {
+  std::vector<float> x, w, b, dy;
+};
+
+Inputs inputs(const Case& c, const ConvGeometry& g, uint64_t seed) {
+  return {uniform(c.n * c.d * c.h * c.w * c.cin, seed), uniform(g.patch() * c.cout, seed + 1),
+          uniform(c.cout, seed + 2), uniform(c.n * g.out_d * g.out_h * g.out_w * c.cout, seed + 3)};
+}
+
 struct Outputs {
   std::vector<float> y, dx, dw, db;
 };
 
 // Fills dx only where the data gradient applies (Cin a multiple of 8).
-Outputs run_direct(const Case& c, const ConvGeometry& g, const std::vector<float>& x, const std::vector<float>& w,
-                   const std::vector<float>& b, const std::vector<float>& dy, CpuIsa isa) {
+Outputs run_direct(const Case& c, const ConvGeometry& g, const Inputs& in, CpuIsa isa) {
   Outputs out;
-  out.y.assign(dy.size(), std::nanf(""));
-  out.dw.assign(w.size(), std::nanf(""));
+  out.y.assign(in.dy.size(), std::nanf(""));
+  out.dw.assign(in.w.size(), std::nanf(""));
   out.db.assign(c.cout, std::nanf(""));
-  kernels::direct_conv_forward(x.data(), c.n, g, w.data(), c.cout, b.data(), out.y.data(), isa);
-  kernels::direct_conv_backward_filter(x.data(), dy.data(), c.n, g, c.cout, out.dw.data(), out.db.data(), isa);
+  kernels::direct_conv_forward(in.x.data(), c.n, g, in.w.data(), c.cout, in.b.data(), out.y.data(), isa);
+  kernels::direct_conv_backward_filter(in.x.data(), in.dy.data(), c.n, g, c.cout, out.dw.data(), out.db.data(), isa);
   if (kernels::direct_conv_supports(g, c.cout, kernels::DirectConvPass::kBackwardData)) {
-    out.dx.assign(x.size(), std::nanf(""));
-    kernels::direct_conv_backward_data(dy.data(), c.n, g, w.data(), c.cout, out.dx.data(), isa);
+    out.dx.assign(in.x.size(), std::nanf(""));
+    kernels::direct_conv_backward_data(in.dy.data(), c.n, g, in.w.data(), c.cout, out.dx.data(), isa);
   }
   return out;
 }
@@ -172,16 +181,14 @@ TEST_CASE("direct convolution passes match float64 loops for every instruction-s
   uint64_t seed = 100;
   for (const Case& c : kCases) {
     const ConvGeometry g = geometry(c);
-    const std::vector<float> x = uniform(c.n * c.d * c.h * c.w * c.cin, seed++);
-    const std::vector<float> w = uniform(g.patch() * c.cout, seed++);
-    const std::vector<float> b = uniform(c.cout, seed++);
-    const std::vector<float> dy = uniform(c.n * g.out_d * g.out_h * g.out_w * c.cout, seed++);
-    const Reference r = reference(c, g, x, w, b, dy);
+    const Inputs in = inputs(c, g, seed);
+    seed += 4;
+    const Reference r = reference(c, g, in.x, in.w, in.b, in.dy);
     for (CpuIsa isa : runnable_isas()) {
       INFO("table " << kernels::cpu_isa_name(isa) << ", x (" << c.n << "," << c.d << "," << c.h << "," << c.w << ","
                     << c.cin << "), Cout " << c.cout << ", kernel " << c.kd << "x" << c.kh << "x" << c.kw
                     << ", padding " << c.pd << "," << c.ph << "," << c.pw);
-      const Outputs out = run_direct(c, g, x, w, b, dy, isa);
+      const Outputs out = run_direct(c, g, in, isa);
       check_close(out.y, r.y, r.y_abs, "y");
       check_close(out.dw, r.dw, r.dw_abs, "dw");
       check_close(out.db, r.db, r.db_abs, "db");
@@ -196,21 +203,19 @@ TEST_CASE("the AVX2 and AVX-512 tables agree bit for bit, at 1, 2 and 3 threads"
   uint64_t seed = 300;
   for (const Case& c : kCases) {
     const ConvGeometry g = geometry(c);
-    const std::vector<float> x = uniform(c.n * c.d * c.h * c.w * c.cin, seed++);
-    const std::vector<float> w = uniform(g.patch() * c.cout, seed++);
-    const std::vector<float> b = uniform(c.cout, seed++);
-    const std::vector<float> dy = uniform(c.n * g.out_d * g.out_h * g.out_w * c.cout, seed++);
+    const Inputs in = inputs(c, g, seed);
+    seed += 4;
     for (CpuIsa isa : isas) {
       INFO("table " << kernels::cpu_isa_name(isa) << ", Cin " << c.cin << ", Cout " << c.cout);
       Outputs one;
       {
         const ThreadCount scope(1);
-        one = run_direct(c, g, x, w, b, dy, isa);
+        one = run_direct(c, g, in, isa);
       }
       for (int threads : {2, 3}) {
         INFO(threads << " threads");
         const ThreadCount scope(threads);
-        const Outputs many = run_direct(c, g, x, w, b, dy, isa);
+        const Outputs many = run_direct(c, g, in, isa);
         CHECK(same_bits(one.y, many.y));
         CHECK(same_bits(one.dx, many.dx));
         CHECK(same_bits(one.dw, many.dw));
@@ -219,8 +224,8 @@ TEST_CASE("the AVX2 and AVX-512 tables agree bit for bit, at 1, 2 and 3 threads"
     }
     if (isas.back() == CpuIsa::kAvx512) {
       INFO("AVX2 against AVX-512, Cin " << c.cin << ", Cout " << c.cout);
-      const Outputs a = run_direct(c, g, x, w, b, dy, CpuIsa::kAvx2);
-      const Outputs z = run_direct(c, g, x, w, b, dy, CpuIsa::kAvx512);
+      const Outputs a = run_direct(c, g, in, CpuIsa::kAvx2);
+      const Outputs z = run_direct(c, g, in, CpuIsa::kAvx512);
       CHECK(same_bits(a.y, z.y));
       CHECK(same_bits(a.dx, z.dx));
       CHECK(same_bits(a.dw, z.dw));
