@@ -17,9 +17,9 @@
 #include "engine/error.h"
 #include "models/model_io.h"
 #include "models/video_encoder.h"
-#include "tools/trainer/batch_tensors.h"
-#include "tools/trainer/checkpointing.h"
-#include "tools/trainer/dataset_setup.h"
+#include "train/batch_tensors.h"
+#include "train/checkpointing.h"
+#include "train/dataset_setup.h"
 
 namespace grain {
 

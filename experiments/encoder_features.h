@@ -35,7 +35,7 @@
 #include <string>
 #include <vector>
 
-#include "tools/trainer/trainer_config.h"
+#include "train/trainer_config.h"
 
 namespace grain {
 
@@ -48,7 +48,7 @@ struct EncoderSource {
   uint64_t random_seed = 0;
 };
 
-// `checkpoint`: a run folder (its best checkpoint: tools/trainer/checkpointing.h's
+// `checkpoint`: a run folder (its best checkpoint: train/checkpointing.h's
 // evaluation_checkpoint), a checkpoint folder, or "random". For random, the
 // architecture and preprocessing come from `architecture` (a run or
 // checkpoint folder; required) and the weights from `random_seed`.

@@ -14,10 +14,10 @@
 #include "engine/device.h"
 #include "engine/error.h"
 #include "engine/ops/cross_entropy.h"
-#include "engine/optim/optimizer.h"
 #include "kernels/counter_rng.h"
-#include "tools/trainer/batch_tensors.h"
-#include "tools/trainer/dataset_setup.h"
+#include "train/batch_tensors.h"
+#include "train/dataset_setup.h"
+#include "train/optimization.h"
 
 namespace grain {
 
@@ -39,13 +39,8 @@ nlohmann::json train_frame_baseline(const TrainerConfig& fg_config, FrameBaselin
   FrameBaseline model(store, c.model, kind, data.num_classes, hidden);
   store.materialize(device);
   model.reset_parameters(c.seed);
-  AdamOptions adam_options;
-  adam_options.lr = c.lr;
-  adam_options.beta1 = c.beta1;
-  adam_options.beta2 = c.beta2;
-  adam_options.eps = c.adam_eps;
-  adam_options.weight_decay = c.weight_decay;
-  Adam adam(store, adam_options);
+  // The config's optimizer at its base rate: the frame baselines train without a schedule.
+  const std::unique_ptr<Optimizer> optimizer = make_optimizer(c, store);
 
   const int64_t per_epoch = data.train_loader->batches_per_epoch();
   GRAIN_CHECK(per_epoch > 0, "frame baseline: no complete batch of " << c.batch_size << " training videos");
@@ -65,7 +60,7 @@ nlohmann::json train_frame_baseline(const TrainerConfig& fg_config, FrameBaselin
       loss.backward();
       const double value = loss.item();
       GRAIN_CHECK(std::isfinite(value), "frame baseline " << name << ": non-finite loss at step " << step);
-      adam.step();
+      optimizer->step();
       loss_sum += value;
       ++batches;
       ++step;

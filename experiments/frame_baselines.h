@@ -13,7 +13,7 @@
 #include <filesystem>
 
 #include "models/frame_baseline.h"
-#include "tools/trainer/trainer_config.h"
+#include "train/trainer_config.h"
 
 namespace grain {
 

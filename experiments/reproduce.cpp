@@ -20,9 +20,9 @@
 #include "experiments/frame_baselines.h"
 #include "experiments/report.h"
 #include "experiments/transfer.h"
-#include "tools/trainer/dataset_setup.h"
-#include "tools/trainer/evaluation_run.h"
-#include "tools/trainer/trainer.h"
+#include "train/dataset_setup.h"
+#include "train/evaluation_run.h"
+#include "train/trainer.h"
 
 namespace grain {
 
@@ -245,7 +245,7 @@ class Reproduction {
   }
 
   // Opening the data generates it when the config asks for a synthetic set
-  // and the folder has none (tools/trainer/dataset_setup.h).
+  // and the folder has none (train/dataset_setup.h).
   void generate(const TrainerConfig& c, bool given) {
     if (given) {
       GRAIN_CHECK(fs::is_directory(c.dataset_root), "dataset " << c.dataset_root.string() << " is not a folder");

@@ -11,7 +11,7 @@
 //    interrupted reproduction continues where it stopped; a training stage
 //    without its marker resumes its run folder (the trainer's resume auto:
 //    the newest valid checkpoint), mid-training.
-//  - Training and evaluation call the trainer library (tools/trainer's
+//  - Training and evaluation call the trainer library (train/'s
 //    run_training / evaluate_checkpoint_run) in this process: one thread
 //    pool, errors as exceptions, a signal stops the current run with a
 //    checkpoint (request_stop) and the reproduction with it.
@@ -29,7 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "tools/trainer/trainer_config.h"
+#include "train/trainer_config.h"
 
 namespace grain {
 

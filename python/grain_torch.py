@@ -21,7 +21,7 @@ What it mirrors (docs/model.md, docs/checkpoints.md):
   models/video_model.*     VideoModel: encoder.*, classifier.* (when there are
                            classes) and decoder.* (when there is a vocabulary).
   models/model_config.*    the presets paper / small / tiny and their checks.
-  tools/trainer/           how a run's config.yaml sets the sizes; classes and
+  train/                   how a run's config.yaml sets the sizes; classes and
                            vocabulary come from the data, so they are read from
                            the checkpoint (classifier.weight, vocabulary.json).
   data/loader/preprocess.* evaluation preprocessing: the centred T-frame window

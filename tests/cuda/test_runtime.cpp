@@ -58,7 +58,7 @@ TEST_CASE("library errors throw with the statement, file:line and the library's 
 }
 
 TEST_CASE("pinned host memory round-trips through the device", "[runtime][cuda]") {
-  // The loader's batch buffers on CUDA runs (tools/trainer/pinned_host_allocator.h).
+  // The loader's batch buffers on CUDA runs (train/pinned_host_allocator.h).
   const size_t n = 1 << 20;
   float* pinned = static_cast<float*>(grain::device_runtime::pinned_host_allocate(n * sizeof(float)));
   REQUIRE(pinned != nullptr);

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "data/synth/dataset_writer.h"
-#include "tools/trainer/trainer.h"
+#include "train/trainer.h"
 
 namespace grain::testing {
 

@@ -17,7 +17,7 @@
 #include "data/common/file_io.h"
 #include "engine/error.h"
 #include "experiments/reproduce.h"
-#include "tools/trainer/trainer.h"
+#include "train/trainer.h"
 
 using namespace grain;
 namespace fs = std::filesystem;

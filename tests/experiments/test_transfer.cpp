@@ -17,7 +17,7 @@
 #include "engine/error.h"
 #include "tests/experiments/experiment_fixtures.h"
 #include "experiments/transfer.h"
-#include "tools/trainer/checkpointing.h"
+#include "train/checkpointing.h"
 
 using namespace grain;
 using namespace grain::testing;

@@ -24,7 +24,7 @@
 #include "engine/error.h"
 #include "models/video_model.h"
 #include "models/model_io.h"
-#include "tools/trainer/trainer_config.h"
+#include "train/trainer_config.h"
 
 using namespace grain;
 namespace fs = std::filesystem;

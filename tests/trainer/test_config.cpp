@@ -12,7 +12,7 @@
 
 #include "engine/device.h"
 #include "engine/error.h"
-#include "tools/trainer/trainer_config.h"
+#include "train/trainer_config.h"
 
 using namespace grain;
 using Catch::Matchers::Contains;

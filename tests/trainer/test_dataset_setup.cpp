@@ -14,8 +14,8 @@
 
 #include "data/video/jpeg.h"
 #include "tests/common/temp_dir.h"
-#include "tools/trainer/dataset_setup.h"
-#include "tools/trainer/trainer_config.h"
+#include "train/dataset_setup.h"
+#include "train/trainer_config.h"
 
 using namespace grain;
 namespace fs = std::filesystem;

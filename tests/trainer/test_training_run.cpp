@@ -27,9 +27,9 @@
 #include "data/synth/dataset_writer.h"
 #include "engine/autograd.h"
 #include "models/video_model.h"
-#include "tools/trainer/run_lock.h"
-#include "tools/trainer/training_run.h"
-#include "tools/trainer/trainer.h"
+#include "train/run_lock.h"
+#include "train/training_run.h"
+#include "train/trainer.h"
 
 using namespace grain;
 namespace fs = std::filesystem;

@@ -9,7 +9,8 @@
 #include "tools/flag_value.h"
 #include "engine/error.h"
 #include "experiments/reproduce.h"
-#include "tools/trainer/trainer.h"
+#include "train/stop_request.h"
+#include "train/trainer.h"
 
 namespace {
 

@@ -18,8 +18,9 @@
 #include "engine/distributed/communicator.h"
 #include "engine/distributed/launch_env.h"
 #include "engine/error.h"
-#include "tools/trainer/trainer.h"
-#include "tools/trainer/trainer_config.h"
+#include "train/stop_request.h"
+#include "train/trainer.h"
+#include "train/trainer_config.h"
 
 namespace {
 

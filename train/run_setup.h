@@ -13,8 +13,8 @@
 #include "engine/distributed/communicator.h"
 #include "engine/parameters.h"
 #include "models/video_model.h"
-#include "tools/trainer/dataset_setup.h"
-#include "tools/trainer/trainer_config.h"
+#include "train/dataset_setup.h"
+#include "train/trainer_config.h"
 
 namespace grain {
 

@@ -1,5 +1,5 @@
 // defines: trainer checkpoints (see checkpointing.h)
-#include "tools/trainer/checkpointing.h"
+#include "train/checkpointing.h"
 
 #include <nlohmann/json.hpp>
 

@@ -25,7 +25,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -35,13 +34,14 @@
 #include "engine/ops/batch_norm.h"
 #include "engine/optim/lr_schedule.h"
 #include "engine/optim/optimizer.h"
-#include "tools/trainer/checkpointing.h"
-#include "tools/trainer/evaluation.h"
-#include "tools/trainer/metrics_log.h"
-#include "tools/trainer/progress.h"
-#include "tools/trainer/run_lock.h"
-#include "tools/trainer/run_setup.h"
-#include "tools/trainer/trainer.h"
+#include "train/checkpointing.h"
+#include "train/evaluation.h"
+#include "train/metrics_log.h"
+#include "train/progress.h"
+#include "train/run_lock.h"
+#include "train/run_setup.h"
+#include "train/run_options.h"
+#include "train/trainer_config.h"
 
 namespace grain {
 
@@ -102,9 +102,5 @@ class TrainingRun {
 // forward pass computed, so it leaves the model exactly as it was.
 std::vector<Tensor> copy_buffers(const ParameterStore& store);
 void restore_buffers(const ParameterStore& store, const std::vector<Tensor>& copies);
-
-// Set by request_stop(), read after each step.
-extern std::atomic<int> g_stop_signal;
-extern std::atomic<bool> g_stop_requested;
 
 }  // namespace grain

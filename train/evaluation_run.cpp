@@ -1,5 +1,5 @@
 // defines: evaluate_checkpoint_run (see evaluation_run.h)
-#include "tools/trainer/evaluation_run.h"
+#include "train/evaluation_run.h"
 
 #include <nlohmann/json.hpp>
 
@@ -10,9 +10,9 @@
 #include "engine/distributed/communicator.h"
 #include "engine/error.h"
 #include "models/model_io.h"
-#include "tools/trainer/checkpointing.h"
-#include "tools/trainer/evaluation.h"
-#include "tools/trainer/run_setup.h"
+#include "train/checkpointing.h"
+#include "train/evaluation.h"
+#include "train/run_setup.h"
 
 namespace grain {
 

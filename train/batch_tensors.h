@@ -9,7 +9,7 @@
 
 #include "data/loader/batch.h"
 #include "engine/tensor.h"
-#include "tools/trainer/trainer_config.h"
+#include "train/trainer_config.h"
 
 namespace grain {
 

@@ -1,5 +1,5 @@
 // defines: grain::Progress (see progress.h)
-#include "tools/trainer/progress.h"
+#include "train/progress.h"
 
 #include <unistd.h>
 

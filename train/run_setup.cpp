@@ -1,5 +1,5 @@
 // defines: open_run (see run_setup.h)
-#include "tools/trainer/run_setup.h"
+#include "train/run_setup.h"
 
 #include <omp.h>
 
@@ -10,7 +10,7 @@
 #include "engine/device.h"
 #include "engine/error.h"
 #include "models/model_io.h"
-#include "tools/trainer/checkpointing.h"
+#include "train/checkpointing.h"
 
 namespace grain {
 

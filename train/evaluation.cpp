@@ -1,5 +1,5 @@
 // defines: make_baselines, evaluate_split, diagnose_evaluation, write_class_report (see evaluation.h)
-#include "tools/trainer/evaluation.h"
+#include "train/evaluation.h"
 
 #include <nlohmann/json.hpp>
 
@@ -18,7 +18,7 @@
 #include "data/ssv2/template_text.h"
 #include "engine/autograd.h"
 #include "engine/error.h"
-#include "tools/trainer/batch_tensors.h"
+#include "train/batch_tensors.h"
 
 namespace grain {
 

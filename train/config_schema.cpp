@@ -1,5 +1,5 @@
 // defines: grain::ConfigSchema, grain::ConfigValues (see config_schema.h)
-#include "tools/trainer/config_schema.h"
+#include "train/config_schema.h"
 
 #include <yaml-cpp/yaml.h>
 

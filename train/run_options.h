@@ -1,18 +1,12 @@
-// defines: grain::TrainerOptions, RunSummary, run_training, request_stop, exit_status
-//
-// One trainer invocation: a training run (tools/trainer/training_run.h) or,
-// with eval_only, the evaluation of a checkpoint into its own folder
-// (tools/trainer/evaluation_run.h). SIGINT/SIGTERM stop a training run after
-// the current step with a checkpoint; the process then exits with
-// 128 + the signal (130, 143), so scripts can tell it from a finished run.
+// defines: grain::TrainerOptions, StopReason, RunSummary — what a training or
+//          evaluation run is asked to do beyond its config, and what it reports
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
-
-#include "tools/trainer/trainer_config.h"
 
 namespace grain {
 
@@ -53,17 +47,5 @@ struct RunSummary {
   std::vector<double> losses;    // training loss of every step (the mean over the processes of a job)
   bool stopped_early() const { return reason != StopReason::kFinished; }
 };
-
-// Runs the config; `config_yaml` is the effective config written to the run folder.
-RunSummary run_training(const TrainerConfig& config, const std::string& config_yaml, const TrainerOptions& options);
-
-// Asks a running training to stop after the current step (signal-safe).
-void request_stop(int signal = 0);
-// SIGINT and SIGTERM call request_stop(signal); a second one ends the process at once.
-void install_stop_signal_handlers();
-
-// The process exit status for a summary: 0 finished, 128 + signal when
-// stopped by one, 1 when stopped by non-finite steps.
-int exit_status(const RunSummary& summary);
 
 }  // namespace grain

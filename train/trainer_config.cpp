@@ -1,5 +1,5 @@
 // defines: the trainer's config keys and their typed reading (see trainer_config.h)
-#include "tools/trainer/trainer_config.h"
+#include "train/trainer_config.h"
 
 #include <charconv>
 #include <initializer_list>

@@ -1,5 +1,5 @@
 // defines: to_tensors (see batch_tensors.h)
-#include "tools/trainer/batch_tensors.h"
+#include "train/batch_tensors.h"
 
 #include <cstring>
 

@@ -13,7 +13,7 @@
 #include "data/ssv2/label_view.h"
 #include "models/model_config.h"
 #include "models/video_model.h"
-#include "tools/trainer/config_schema.h"
+#include "train/config_schema.h"
 
 namespace grain {
 

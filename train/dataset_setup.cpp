@@ -1,5 +1,5 @@
 // defines: open_training_data (see dataset_setup.h)
-#include "tools/trainer/dataset_setup.h"
+#include "train/dataset_setup.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -10,7 +10,7 @@
 #include "data/synth/dataset_writer.h"
 #include "data/video/video_decoder.h"
 #include "engine/error.h"
-#include "tools/trainer/pinned_host_allocator.h"
+#include "train/pinned_host_allocator.h"
 
 namespace grain {
 

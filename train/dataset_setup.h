@@ -15,7 +15,7 @@
 #include "data/ssv2/annotations.h"
 #include "data/ssv2/label_view.h"
 #include "data/ssv2/vocabulary.h"
-#include "tools/trainer/trainer_config.h"
+#include "train/trainer_config.h"
 
 namespace grain {
 

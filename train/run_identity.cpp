@@ -1,5 +1,5 @@
 // defines: identity_differences (see run_identity.h)
-#include "tools/trainer/run_identity.h"
+#include "train/run_identity.h"
 
 #include <yaml-cpp/yaml.h>
 

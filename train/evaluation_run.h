@@ -7,7 +7,8 @@
 // over the training run's files.
 #pragma once
 
-#include "tools/trainer/trainer.h"
+#include "train/run_options.h"
+#include "train/trainer_config.h"
 
 namespace grain {
 

@@ -34,7 +34,7 @@
 #include "data/metrics/prediction_spread.h"
 #include "engine/distributed/communicator.h"
 #include "models/video_model.h"
-#include "tools/trainer/dataset_setup.h"
+#include "train/dataset_setup.h"
 
 namespace grain {
 

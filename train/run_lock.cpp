@@ -1,5 +1,5 @@
 // defines: RunLock (see run_lock.h)
-#include "tools/trainer/run_lock.h"
+#include "train/run_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>

@@ -1,5 +1,5 @@
 // defines: TrainingRun (see training_run.h)
-#include "tools/trainer/training_run.h"
+#include "train/training_run.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,35 +16,19 @@
 #include "engine/distributed/batch_norm_sync.h"
 #include "engine/error.h"
 #include "kernels/counter_rng.h"
-#include "tools/trainer/batch_tensors.h"
-#include "tools/trainer/run_identity.h"
+#include "train/batch_tensors.h"
+#include "train/optimization.h"
+#include "train/run_identity.h"
+#include "train/stop_request.h"
 
 namespace grain {
 
 namespace fs = std::filesystem;
 
-std::atomic<int> g_stop_signal{0};
-std::atomic<bool> g_stop_requested{false};
-
 namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
-std::unique_ptr<Optimizer> make_optimizer(const TrainerConfig& c, ParameterStore& store) {
-  if (c.optimizer == "sgd") return std::make_unique<Sgd>(store, SgdOptions{c.lr, c.momentum, c.weight_decay});
-  return std::make_unique<Adam>(store, AdamOptions{c.lr, c.beta1, c.beta2, c.adam_eps, c.weight_decay});
-}
-
-std::unique_ptr<LrSchedule> make_schedule(const TrainerConfig& c, int64_t total_steps) {
-  ScheduleOptions o;
-  o.total_steps = total_steps;
-  o.warmup_steps = c.warmup_steps;
-  o.step_size = c.step_size;
-  o.gamma = c.gamma;
-  o.plateau = {c.plateau_factor, c.plateau_patience, c.plateau_threshold, c.plateau_cooldown, c.min_lr};
-  return make_lr_schedule(c.schedule, c.lr, o);
 }
 
 // The validation number that picks the best checkpoint (higher is better).
@@ -130,8 +114,7 @@ TrainingRun::TrainingRun(const TrainerConfig& config, std::string config_yaml, c
       vocabulary_file_(config.out_dir / "vocabulary.json"),
       predictions_file_(config.out_dir / ("predictions-" + config.eval_split + ".jsonl")),
       progress_(0) {
-  g_stop_requested = false;
-  g_stop_signal = 0;
+  clear_stop_request();
   GRAIN_CHECK(c_.batch_size % world_ == 0,
               "train.batch_size " << c_.batch_size << " is not divisible by the " << world_
                                   << " processes of this job: it is the global batch, and each process trains on "
@@ -282,7 +265,7 @@ void TrainingRun::step(const data::Batch& batch) {
     // slices), and whether any process was asked to stop: one small
     // all-reduce, so every process decides alike to step, skip or stop.
     Tensor v = Tensor::from_vector({loss_value, loss.classification, loss.caption,
-                                    g_stop_requested.load() ? 1.0 : 0.0}, {4}, DType::kFloat64);
+                                    stop_requested() ? 1.0 : 0.0}, {4}, DType::kFloat64);
     comm_->all_reduce_sum(v);
     const std::vector<double> sums = v.to_vector();
     loss_value = sums[0] / world_;
@@ -348,13 +331,13 @@ void TrainingRun::after_step(bool epoch_end) {
   // No checkpoint inside a run of non-finite steps: the last good one stands.
   const bool checkpoint_due =
       c_.checkpoint_every_steps > 0 ? state_.step % c_.checkpoint_every_steps == 0 : validate_now || epoch_end;
-  const bool stop = world_ > 1 ? stop_all_ : g_stop_requested.load();
+  const bool stop = world_ > 1 ? stop_all_ : stop_requested();
   if (state_.nonfinite_in_row == 0 && (checkpoint_due || best || stop)) checkpoint(best);
   if (stop) {
     say("stop requested: stopped at step " + std::to_string(state_.step) + "; continue with: trainer --config " +
         (c_.out_dir / "config.yaml").string() + " --resume auto");
     summary_.reason = StopReason::kSignal;
-    summary_.stop_signal = g_stop_signal.load();
+    summary_.stop_signal = stop_signal();
   }
 }
 

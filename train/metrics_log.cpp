@@ -1,5 +1,5 @@
 // defines: MetricsLog (see metrics_log.h)
-#include "tools/trainer/metrics_log.h"
+#include "train/metrics_log.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,5 +1,5 @@
 // defines: grain::PinnedHostAllocator (see pinned_host_allocator.h)
-#include "tools/trainer/pinned_host_allocator.h"
+#include "train/pinned_host_allocator.h"
 
 #include "engine/device_runtime.h"
 
