@@ -114,8 +114,9 @@ std::unique_ptr<Communicator> make_nccl_communicator(std::unique_ptr<Communicato
 
 /// NCCL without a host communicator, for a torchrun-style world: rank 0's
 /// unique id reaches the others through the rendezvous (rendezvous.h) at
-/// env.master_addr:env.rendezvous_port within env.rendezvous_timeout_s, on
-/// CUDA device env.cuda_device. CPU tensors are copied to the device and
+/// env.master_addr:env.rendezvous_port within env.rendezvous_timeout_s
+/// (its peers proving env.rendezvous_token; on every interface with
+/// env.rendezvous_listen_all), on CUDA device env.cuda_device. CPU tensors are copied to the device and
 /// back; barrier() is a one-element all-reduce; abort() aborts NCCL, prints
 /// the rank and exits this process with status 1. Throws in builds without NCCL.
 std::unique_ptr<Communicator> make_nccl_communicator_rendezvous(const LaunchEnv& env);

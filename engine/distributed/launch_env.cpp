@@ -26,6 +26,25 @@ std::optional<int> read_int(const Environment& env, const std::string& name, lon
   return static_cast<int>(value);
 }
 
+// GRAIN_RENDEZVOUS_TOKEN, checked without ever printing it (it is a secret).
+std::string read_token(const Environment& env) {
+  const auto it = env.find("GRAIN_RENDEZVOUS_TOKEN");
+  if (it == env.end()) return "";
+  const std::string& token = it->second;
+  constexpr size_t kMin = 32, kMax = 1024;
+  const char* generate = " (generate one with `openssl rand -hex 32`; docs/distributed.md)";
+  GRAIN_CHECK(!token.empty(), "launch environment: GRAIN_RENDEZVOUS_TOKEN is set but empty" << generate);
+  GRAIN_CHECK(token.size() >= kMin && token.size() <= kMax,
+              "launch environment: GRAIN_RENDEZVOUS_TOKEN has " << token.size() << " characters; it needs "
+                                                                << kMin << " to " << kMax << generate);
+  for (size_t i = 0; i < token.size(); ++i) {
+    const auto c = static_cast<unsigned char>(token[i]);
+    GRAIN_CHECK(c > 0x20 && c < 0x7f, "launch environment: GRAIN_RENDEZVOUS_TOKEN has a character that is not "
+                                      "printable ASCII (or a space) at position " << i << generate);
+  }
+  return token;
+}
+
 bool has(const Environment& env, const std::string& name) { return env.count(name) != 0; }
 
 struct Names {
@@ -108,6 +127,8 @@ LaunchEnv parse_launch_env(const Environment& env) {
   }
   if (const std::optional<int> timeout = read_int(env, "GRAIN_RENDEZVOUS_TIMEOUT", 1, 7 * 24 * 3600))
     out.rendezvous_timeout_s = *timeout;
+  out.rendezvous_token = read_token(env);
+  out.rendezvous_listen_all = read_int(env, "GRAIN_RENDEZVOUS_LISTEN_ALL", 0, 1).value_or(0) == 1;
 
   out.cuda_device = read_int(env, "GRAIN_CUDA_DEVICE", 0, 1023).value_or(out.local_rank);
   return out;
@@ -118,7 +139,8 @@ Environment process_environment() {
   for (const char* name :
        {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK", "RANK", "WORLD_SIZE",
         "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID",
-        "GRAIN_CUDA_DEVICE", "GRAIN_RENDEZVOUS_PORT", "GRAIN_RENDEZVOUS_TIMEOUT"}) {
+        "GRAIN_CUDA_DEVICE", "GRAIN_RENDEZVOUS_PORT", "GRAIN_RENDEZVOUS_TIMEOUT",
+        "GRAIN_RENDEZVOUS_TOKEN", "GRAIN_RENDEZVOUS_LISTEN_ALL"}) {
     if (const char* value = std::getenv(name)) env[name] = value;
   }
   return env;

@@ -29,7 +29,12 @@
 // through the rendezvous of engine/distributed/rendezvous.h at
 // MASTER_ADDR:MASTER_PORT, or at GRAIN_RENDEZVOUS_PORT when it is set (for
 // launchers whose own store already holds MASTER_PORT); its timeout is
-// GRAIN_RENDEZVOUS_TIMEOUT seconds (default 300).
+// GRAIN_RENDEZVOUS_TIMEOUT seconds (default 300). Its peers prove
+// GRAIN_RENDEZVOUS_TOKEN, a secret the launching side generates and hands to
+// every process (at least 32 printable characters, e.g. `openssl rand -hex
+// 32`; errors give its length, never its value); without one rank 0 accepts
+// peers on loopback addresses only. Rank 0 listens on MASTER_ADDR's
+// addresses, or on every interface with GRAIN_RENDEZVOUS_LISTEN_ALL=1.
 #pragma once
 
 #include <map>
@@ -52,6 +57,8 @@ struct LaunchEnv {
   int master_port = 0;      // torchrun-style only (MASTER_PORT); 0 otherwise
   int rendezvous_port = 0;  // torchrun-style only: GRAIN_RENDEZVOUS_PORT, else master_port
   double rendezvous_timeout_s = 300;  // GRAIN_RENDEZVOUS_TIMEOUT (whole seconds), else 300
+  std::string rendezvous_token;       // GRAIN_RENDEZVOUS_TOKEN; empty when unset
+  bool rendezvous_listen_all = false;  // GRAIN_RENDEZVOUS_LISTEN_ALL=1
 };
 
 using Environment = std::map<std::string, std::string>;

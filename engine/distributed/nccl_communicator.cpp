@@ -70,8 +70,11 @@ class NcclCommunicator final : public Communicator {
     ncclUniqueId id;
     std::memset(&id, 0, sizeof(id));
     if (rank_ == 0) GRAIN_NCCL_CHECK(ncclGetUniqueId(&id));
+    RendezvousOptions options;
+    options.token = env.rendezvous_token;
+    options.listen_all = env.rendezvous_listen_all;
     rendezvous_exchange(env.master_addr, env.rendezvous_port, rank_, world_size_, &id, sizeof(id),
-                        env.rendezvous_timeout_s);
+                        env.rendezvous_timeout_s, options);
     init(id);
   }
 

@@ -85,6 +85,41 @@ TEST_CASE("GRAIN_RENDEZVOUS_PORT and GRAIN_RENDEZVOUS_TIMEOUT set the rendezvous
              Catch::Contains("GRAIN_RENDEZVOUS_PORT=65536 is out of range"));
 }
 
+TEST_CASE("GRAIN_RENDEZVOUS_TOKEN and GRAIN_RENDEZVOUS_LISTEN_ALL, and a bad token never printed",
+          "[distributed]") {
+  const auto torchrun_with = [](const Environment& extra) {
+    Environment env = extra;
+    env.insert({{"RANK", "1"}, {"WORLD_SIZE", "2"}, {"LOCAL_RANK", "1"}, {"MASTER_ADDR", "node17"},
+                {"MASTER_PORT", "29500"}});
+    return env;
+  };
+  const LaunchEnv none = parse_launch_env(torchrun_with({}));
+  CHECK(none.rendezvous_token.empty());
+  CHECK_FALSE(none.rendezvous_listen_all);
+  const std::string token = "3f1c9a0be47d2286f5a1c0d93e7b6a4f";  // 32 characters, `openssl rand -hex 16`
+  const LaunchEnv e = parse_launch_env(
+      torchrun_with({{"GRAIN_RENDEZVOUS_TOKEN", token}, {"GRAIN_RENDEZVOUS_LISTEN_ALL", "1"}}));
+  CHECK(e.rendezvous_token == token);
+  CHECK(e.rendezvous_listen_all);
+  CHECK_FALSE(parse_launch_env(torchrun_with({{"GRAIN_RENDEZVOUS_LISTEN_ALL", "0"}})).rendezvous_listen_all);
+  CHECK_THAT(parse_error(torchrun_with({{"GRAIN_RENDEZVOUS_LISTEN_ALL", "yes"}})),
+             Catch::Contains("GRAIN_RENDEZVOUS_LISTEN_ALL='yes' is not a decimal integer"));
+  // An empty token (an unset shell variable in the launch line) is not "no token".
+  CHECK_THAT(parse_error(torchrun_with({{"GRAIN_RENDEZVOUS_TOKEN", ""}})),
+             Catch::Contains("GRAIN_RENDEZVOUS_TOKEN is set but empty") && Catch::Contains("openssl rand -hex 32"));
+  // Errors give the length or the position, never the secret.
+  const std::string short_token = "secret-but-short";
+  const std::string too_short = parse_error(torchrun_with({{"GRAIN_RENDEZVOUS_TOKEN", short_token}}));
+  CHECK_THAT(too_short, Catch::Contains("GRAIN_RENDEZVOUS_TOKEN has 16 characters; it needs 32 to 1024"));
+  CHECK_THAT(too_short, !Catch::Contains(short_token));
+  const std::string spaced = "correct horse battery staple 12345";
+  const std::string with_space = parse_error(torchrun_with({{"GRAIN_RENDEZVOUS_TOKEN", spaced}}));
+  CHECK_THAT(with_space, Catch::Contains("not printable ASCII (or a space) at position 7"));
+  CHECK_THAT(with_space, !Catch::Contains("horse"));
+  CHECK_THAT(parse_error(torchrun_with({{"GRAIN_RENDEZVOUS_TOKEN", std::string(1025, 'x')}})),
+             Catch::Contains("has 1025 characters"));
+}
+
 TEST_CASE("Slurm's variables (srun)", "[distributed]") {
   const LaunchEnv e = parse_launch_env({{"SLURM_PROCID", "6"}, {"SLURM_NTASKS", "16"}, {"SLURM_LOCALID", "2"}});
   CHECK(e.launcher == Launcher::kSlurm);
