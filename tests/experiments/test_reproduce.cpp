@@ -185,7 +185,8 @@ TEST_CASE("reproduce stops at a safe point of any stage on SIGINT, marks nothing
   };
   // Stages that stop inside (a training step, a frame baseline's step) and
   // short ones that finish first; every time the next stage must not start.
-  for (const std::string stage : {"train-cg_classes", "evaluate-so_captions", "frame-frames_lstm", "template-baseline"}) {
+  for (const std::string stage :
+       {"generate-source", "train-cg_classes", "evaluate-so_captions", "frame-frames_lstm", "template-baseline"}) {
     INFO(stage);
     stop_at = stage;
     const ReproduceSummary s = run_reproduce(o);
