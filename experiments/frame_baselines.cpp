@@ -18,6 +18,7 @@
 #include "train/batch_tensors.h"
 #include "train/dataset_setup.h"
 #include "train/optimization.h"
+#include "train/stop_request.h"
 
 namespace grain {
 
@@ -52,6 +53,8 @@ nlohmann::json train_frame_baseline(const TrainerConfig& fg_config, FrameBaselin
     double loss_sum = 0;
     int64_t batches = 0;
     while (step < total) {
+      // A safe point: the baseline writes nothing until it has finished, so a rerun starts it afresh.
+      throw_if_stop_requested("frame baseline " + name + " (step " + std::to_string(step) + ")");
       std::optional<data::Batch> batch = data.train_loader->next();
       if (!batch) break;
       const BatchTensors t = to_tensors(*batch, c, device);

@@ -11,6 +11,7 @@
 
 #include "data/common/file_io.h"
 #include "data/common/json_read.h"
+#include "data/formats/sha256.h"
 #include "data/metrics/caption_metrics.h"
 #include "data/metrics/metric_names.h"
 #include "data/metrics/template_baseline.h"
@@ -22,6 +23,8 @@
 #include "experiments/transfer.h"
 #include "train/dataset_setup.h"
 #include "train/evaluation_run.h"
+#include "train/run_lock.h"
+#include "train/stop_request.h"
 #include "train/trainer.h"
 
 namespace grain {
@@ -173,41 +176,54 @@ class Reproduction {
 
   ReproduceSummary run() {
     fs::create_directories(o_.out / "stages");
+    // One reproduce per output folder: two would race on the data, the run folders and the markers.
+    const RunLock lock(o_.out, "reproduce");
     const std::vector<std::string> names = reproduce_stage_names();
     GRAIN_CHECK(o_.only.empty() || std::any_of(names.begin(), names.end(), [&](const std::string& n) { return selected(n); }),
                 "--only " << o_.only << ": no such stage or group; the stages: " << join(names));
     const fs::path timings_file = o_.out / "timings.json";
-    nlohmann::json timings = fs::exists(timings_file) ? read_json(timings_file) : nlohmann::json::object();
+    nlohmann::json timings = read_timings(timings_file);
     const auto start = std::chrono::steady_clock::now();
     int to_run = 0, done_running = 0;
     double run_seconds = 0;
-    for (const std::string& n : names) to_run += selected(n) && !done(n);
+    for (const std::string& n : names) to_run += selected(n) && !done(n, false);
     for (size_t i = 0; i < names.size(); ++i) {
       const std::string& name = names[i];
       if (!selected(name)) continue;
-      if (done(name)) {
+      const std::string position = "stage " + std::to_string(i + 1) + "/" + std::to_string(names.size()) + " " + name;
+      if (done(name, true)) {
         summary_.skipped.push_back(name);
-        say("stage " + std::to_string(i + 1) + "/" + std::to_string(names.size()) + " " + name +
-            ": done before, skipped");
+        say(position + ": done before, skipped");
         continue;
+      }
+      // A stop asked for between two stages starts no new one.
+      if (stop_requested()) {
+        stop(stop_signal());
+        break;
       }
       const int remaining = to_run - done_running;
       std::string eta = done_running == 0 ? "ETA unknown until a stage has run"
                                           : "ETA " + duration_text(run_seconds / done_running * remaining);
-      say("stage " + std::to_string(i + 1) + "/" + std::to_string(names.size()) + " " + name + " (" +
-          std::to_string(remaining) + " to run, " + eta + ")");
+      say(position + " (" + std::to_string(remaining) + " to run, " + eta + ")");
+      if (o_.before_stage) o_.before_stage(name);
       const auto stage_start = std::chrono::steady_clock::now();
-      run_stage(name);
+      fs::remove(marker(name));  // from here until the stage ends, its outputs are not known to be whole
+      try {
+        run_stage(name);
+      } catch (const StopRequested& e) {
+        say(std::string(e.what()) + "; " + name + " is not done, a rerun redoes or continues it");
+        stop(e.signal());
+      }
       if (summary_.stopped) break;
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count();
       run_seconds += seconds;
       ++done_running;
       timings[name] = seconds;
       write_json(timings_file, timings);
-      data::write_file_atomic(marker(name), "");
+      write_marker(name);
       summary_.ran.push_back(name);
     }
-    if (!summary_.ran.empty())
+    if (!summary_.ran.empty() && !summary_.stopped)
       say("done in " + duration_text(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()) +
           "; " + (o_.out / "report.md").string());
     return summary_;
@@ -222,11 +238,132 @@ class Reproduction {
   bool selected(const std::string& name) const {
     return o_.only.empty() || name == o_.only || name.rfind(o_.only + "-", 0) == 0;
   }
-  fs::path marker(const std::string& name) const { return o_.out / "stages" / (name + ".done"); }
-  bool done(const std::string& name) const { return fs::exists(marker(name)); }
+  void stop(int signal) {
+    summary_.stopped = true;
+    summary_.stop_signal = signal;
+  }
   void say(const std::string& text) const {
     if (!o_.quiet) std::fprintf(stderr, "reproduce [%s]: %s\n", o_.preset.c_str(), text.c_str());
   }
+
+  // timings.json is a record for people (the report's durations), not an
+  // input: a damaged one is replaced, with a warning naming it.
+  nlohmann::json read_timings(const fs::path& file) const {
+    if (!fs::exists(file)) return nlohmann::json::object();
+    try {
+      nlohmann::json j = read_json(file);
+      if (j.is_object() && std::all_of(j.begin(), j.end(), [](const nlohmann::json& v) { return v.is_number(); }))
+        return j;
+      say("warning: " + file.string() + " is not an object of stage durations in seconds; starting it afresh");
+    } catch (const std::exception& e) {
+      say(std::string("warning: ") + e.what() + "; starting " + file.string() + " afresh");
+    }
+    return nlohmann::json::object();
+  }
+
+  // ---- Stage markers: OUT/stages/<name>.done records the SHA-256 of every
+  // output of the stage and of the markers of the stages it read from. A
+  // stage is done when its marker parses and all of them still match: a
+  // truncated or edited output, a missing file, or an upstream stage redone
+  // with different outputs makes it run again (and says why).
+  fs::path marker(const std::string& name) const { return o_.out / "stages" / (name + ".done"); }
+
+  static std::string file_sha256(const fs::path& file) { return formats::sha256_hex(data::read_text_file(file)); }
+
+  // The files a stage writes that later stages or the user read, relative to OUT where inside it.
+  std::vector<fs::path> stage_outputs(const std::string& name) const {
+    const size_t dash = name.find('-');
+    const std::string group = name.substr(0, dash), what = name.substr(dash + 1);
+    const auto annotation_files = [](const fs::path& root) {
+      std::vector<fs::path> files;
+      for (const char* f : {"labels.json", "train.json", "validation.json", "test.json"})
+        if (fs::exists(root / f)) files.push_back(root / f);
+      return files;
+    };
+    if (name == "generate-source") return annotation_files(plan_.configs.at("fg_classes").dataset_root);
+    if (name == "generate-target") return annotation_files(plan_.target_config.dataset_root);
+    if (name == "template-baseline") return {o_.out / "baselines" / "template.json"};
+    if (name == "report")
+      return {o_.out / "results.json", o_.out / "report.md", o_.out / "figure4.svg", o_.out / "curves.svg"};
+    if (group == "train") return {o_.out / "runs" / what / "summary.json", o_.out / "runs" / what / "best.json"};
+    if (group == "evaluate") {
+      const std::string split = plan_.configs.at(what).eval_split;
+      return {eval_dir(what) / "summary.json", eval_dir(what) / ("predictions-" + split + ".jsonl")};
+    }
+    if (group == "frame") return {o_.out / "baselines" / "frames" / what / "summary.json"};
+    if (group == "transfer") return {transfer_dir(what) / "transfer.json"};
+    GRAIN_THROW("reproduce: unknown stage " << name);
+  }
+
+  // The stages whose outputs a stage reads.
+  std::vector<std::string> stage_inputs(const std::string& name) const {
+    const size_t dash = name.find('-');
+    const std::string group = name.substr(0, dash), what = name.substr(dash + 1);
+    if (group == "generate") return {};
+    if (group == "train" || group == "frame") return {"generate-source"};
+    if (group == "evaluate") return {"train-" + what};
+    if (name == "template-baseline") return {"generate-source", "evaluate-fg_classes"};
+    if (group == "transfer") {
+      std::vector<std::string> in{"generate-target", "train-fg_classes"};  // fg_classes: the architecture
+      if (what != "random" && what != "fg_classes") in.push_back("train-" + what);
+      return in;
+    }
+    std::vector<std::string> all = reproduce_stage_names();  // the report reads everything
+    all.pop_back();
+    return all;
+  }
+
+  std::string relative(const fs::path& file) const {
+    const fs::path r = file.lexically_relative(o_.out);
+    return r.empty() || *r.begin() == ".." ? file.string() : r.string();
+  }
+
+  void write_marker(const std::string& name) const {
+    nlohmann::json outputs = nlohmann::json::object(), inputs = nlohmann::json::object();
+    // Some outputs are optional (best.json needs a validation split; the annotation files a split).
+    for (const fs::path& f : stage_outputs(name))
+      if (fs::exists(f)) outputs[relative(f)] = file_sha256(f);
+    GRAIN_CHECK(!outputs.empty(), "reproduce: stage " << name << " finished without writing any of its outputs");
+    for (const std::string& in : stage_inputs(name))
+      if (fs::exists(marker(in))) inputs[in] = file_sha256(marker(in));
+    write_json(marker(name), {{"stage", name}, {"outputs", outputs}, {"inputs", inputs}});
+  }
+
+  // Whether the stage's marker still vouches for its outputs; `explain`
+  // says why not when a marker exists but no longer holds.
+  bool done(const std::string& name, bool explain) const {
+    const fs::path m = marker(name);
+    if (!fs::exists(m)) return false;
+    std::string why;
+    try {
+      const nlohmann::json j = read_json(m);
+      if (!j.is_object() || !j.contains("outputs") || !j["outputs"].is_object() || !j.contains("inputs") ||
+          !j["inputs"].is_object()) {
+        why = "its marker " + m.string() + " does not record its outputs' hashes";
+      } else {
+        for (const fs::path& f : stage_outputs(name)) {
+          const std::string key = relative(f);
+          const bool recorded = j["outputs"].contains(key), present = fs::exists(f);
+          if (recorded && !present) why = f.string() + " is missing";
+          else if (!recorded && present) why = f.string() + " appeared after the stage ran";
+          else if (present && j["outputs"][key] != file_sha256(f)) why = f.string() + " changed since the stage wrote it";
+          if (!why.empty()) break;
+        }
+        for (const std::string& in : why.empty() ? stage_inputs(name) : std::vector<std::string>{}) {
+          const bool recorded = j["inputs"].contains(in), present = fs::exists(marker(in));
+          if (recorded != present || (present && j["inputs"][in] != file_sha256(marker(in))))
+            why = "stage " + in + ", which it reads, was redone since";
+          if (!why.empty()) break;
+        }
+      }
+    } catch (const std::exception& e) {
+      why = e.what();
+    }
+    if (why.empty()) return true;
+    if (explain) say("stage " + name + " must run again: " + why);
+    return false;
+  }
+
   fs::path eval_dir(const std::string& task) const { return o_.out / "eval" / task; }
   fs::path transfer_dir(const std::string& source) const { return o_.out / "transfer" / source; }
 
@@ -261,11 +398,7 @@ class Reproduction {
     options.resume = "auto";  // continues an interrupted run folder; a fresh one starts at step 0
     options.quiet = o_.quiet;
     const RunSummary s = run_training(plan_.configs.at(task), plan_.config_yaml.at(task), options);
-    if (s.reason == StopReason::kSignal) {
-      summary_.stopped = true;
-      summary_.stop_signal = s.stop_signal;
-      return;
-    }
+    if (s.reason == StopReason::kSignal) return stop(s.stop_signal);
     GRAIN_CHECK(s.reason == StopReason::kFinished,
                 "reproduce: training " << task << " stopped after non-finite steps; see " << s.run_dir.string());
   }

@@ -7,14 +7,24 @@
 // Design:
 //  - A stage is a function of the output folder: it reads what earlier
 //    stages wrote there and writes its own files, then a marker
-//    OUT/stages/<name>.done. A stage whose marker exists is skipped, so an
-//    interrupted reproduction continues where it stopped; a training stage
-//    without its marker resumes its run folder (the trainer's resume auto:
-//    the newest valid checkpoint), mid-training.
+//    OUT/stages/<name>.done recording the SHA-256 of each output and of the
+//    markers of the stages it read. A stage is skipped only while its
+//    marker still matches: a damaged or missing output, or an upstream
+//    stage redone with other outputs, runs it again. An interrupted
+//    reproduction continues where it stopped; a training stage without its
+//    marker resumes its run folder (the trainer's resume auto: the newest
+//    valid checkpoint), mid-training.
+//  - One reproduce per output folder: OUT/.lock (train/run_lock.h) names
+//    the process holding it.
 //  - Training and evaluation call the trainer library (train/'s
 //    run_training / evaluate_checkpoint_run) in this process: one thread
-//    pool, errors as exceptions, a signal stops the current run with a
-//    checkpoint (request_stop) and the reproduction with it.
+//    pool, errors as exceptions. SIGINT/SIGTERM (train/stop_request.h) stop
+//    at a safe point: a training stage after its current step with a
+//    checkpoint; data generation after the video in hand; a frame baseline
+//    or a transfer draw loop at its next step or draw; an evaluation, the
+//    template baseline and the report (seconds each) at their end. The
+//    stopped stage gets no marker, no new stage starts, and the tool exits
+//    with 128 + the signal.
 //  - Presets: smoke (generated data at 64 x 64, the tiny model at 4 frames,
 //    a few dozen steps per task; the whole pipeline in about a minute on
 //    2 cores), cpu (configs/tiny/<task>.yaml, hours on a CPU), paper
@@ -26,6 +36,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -43,11 +54,13 @@ struct ReproduceOptions {
   std::string only;                       // "" = every stage; a stage name or its group (train, evaluate, transfer)
   std::filesystem::path config_dir = "configs";  // the cpu and paper presets' configs
   bool quiet = false;                     // no progress lines
+  // Called with a stage's name just before it runs (tests use it to stop a stage mid-way).
+  std::function<void(const std::string&)> before_stage;
 };
 
 struct ReproduceSummary {
   std::vector<std::string> ran, skipped;
-  bool stopped = false;  // a signal stopped a training stage (the run folder has a checkpoint to resume)
+  bool stopped = false;  // a stop request (SIGINT, SIGTERM) ended the reproduction at a safe point; a rerun continues
   int stop_signal = 0;
 };
 

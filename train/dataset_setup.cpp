@@ -11,6 +11,7 @@
 #include "data/video/video_decoder.h"
 #include "engine/error.h"
 #include "train/pinned_host_allocator.h"
+#include "train/stop_request.h"
 
 namespace grain {
 
@@ -38,7 +39,11 @@ void generate_if_missing(const TrainerConfig& c) {
   options.height = c.generate_height;
   options.format = c.generate_format == "jpeg" ? data::synth::VideoFormat::kJpeg : data::synth::VideoFormat::kWebm;
   options.threads = c.threads;
+  options.stop_requested = [] { return stop_requested(); };
   const data::synth::WriteStats stats = data::synth::write_dataset(*kind, options);
+  if (stats.stopped)  // whole videos kept; the next call completes the folder
+    throw StopRequested("generating " + c.dataset_root.string() + " (" + std::to_string(stats.written) + " videos written)",
+                        stop_signal());
   std::fprintf(stderr, "trainer: generated %lld videos in %.1f s\n", static_cast<long long>(stats.written),
                stats.seconds);
 }

@@ -13,18 +13,18 @@
 
 namespace grain {
 
-RunLock::RunLock(const std::filesystem::path& run_dir) {
+RunLock::RunLock(const std::filesystem::path& run_dir, const char* tool) {
   const std::filesystem::path path = run_dir / ".lock";
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  GRAIN_CHECK(fd_ >= 0, "trainer: cannot open " << path.string() << ": " << std::strerror(errno));
+  GRAIN_CHECK(fd_ >= 0, tool << ": cannot open " << path.string() << ": " << std::strerror(errno));
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     char holder[32] = {0};
     const ssize_t n = ::pread(fd_, holder, sizeof holder - 1, 0);
     ::close(fd_);
     fd_ = -1;
-    GRAIN_THROW("run folder " << run_dir.string() << " is in use by another trainer"
-                              << (n > 0 ? " (process " + std::string(holder, static_cast<size_t>(n)) + ")" : "")
-                              << "; one writer per run folder: wait for it, or pass --out to start another run");
+    GRAIN_THROW("folder " << run_dir.string() << " is in use by another " << tool
+                          << (n > 0 ? " (process " + std::string(holder, static_cast<size_t>(n)) + ")" : "")
+                          << "; one writer per folder: wait for it, or pass --out to start another run");
   }
   const std::string pid = std::to_string(::getpid());
   if (::ftruncate(fd_, 0) == 0) (void)!::pwrite(fd_, pid.data(), pid.size(), 0);

@@ -33,6 +33,15 @@ void clear_stop_request() {
   g_stop_signal = 0;
 }
 
+StopRequested::StopRequested(const std::string& where, int signal)
+    : std::runtime_error("stopped by " + (signal > 0 ? "signal " + std::to_string(signal) : std::string("request")) +
+                         " during " + where),
+      signal_(signal) {}
+
+void throw_if_stop_requested(const std::string& where) {
+  if (stop_requested()) throw StopRequested(where, stop_signal());
+}
+
 void install_stop_signal_handlers() {
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);

@@ -114,7 +114,6 @@ TrainingRun::TrainingRun(const TrainerConfig& config, std::string config_yaml, c
       vocabulary_file_(config.out_dir / "vocabulary.json"),
       predictions_file_(config.out_dir / ("predictions-" + config.eval_split + ".jsonl")),
       progress_(0) {
-  clear_stop_request();
   GRAIN_CHECK(c_.batch_size % world_ == 0,
               "train.batch_size " << c_.batch_size << " is not divisible by the " << world_
                                   << " processes of this job: it is the global batch, and each process trains on "

@@ -122,7 +122,7 @@ WriteStats write_dataset(const DatasetKind& kind, const WriteOptions& o) {
   const int threads = std::max(1, o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency()));
   Progress progress(o.progress, stats.videos, kind.name());
   std::atomic<int64_t> next{0}, done{0}, skipped{0}, frames_total{0};
-  std::atomic<bool> stop{false};
+  std::atomic<bool> stop{false}, stopped{false};
   std::mutex err_mutex;
   std::exception_ptr error;
   std::vector<double> render_s(static_cast<size_t>(threads), 0.0);
@@ -131,6 +131,10 @@ WriteStats write_dataset(const DatasetKind& kind, const WriteOptions& o) {
     std::vector<uint8_t> frames;
     try {
       for (int64_t i = next++; i < stats.videos && !stop; i = next++) {
+        if (o.stop_requested && o.stop_requested()) {
+          stopped = true;
+          break;
+        }
         const VideoEntry& e = entries[static_cast<size_t>(i)];
         const fs::path final_path = o.format == VideoFormat::kWebm ? media / (e.id + ".webm") : media / e.id;
         if (fs::exists(final_path)) {
@@ -172,6 +176,12 @@ WriteStats write_dataset(const DatasetKind& kind, const WriteOptions& o) {
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker, t);
   for (std::thread& t : pool) t.join();
   if (error) std::rethrow_exception(error);
+  if (stopped) {  // whole videos only under their final names; the labels (the completeness mark) not yet
+    stats.stopped = true;
+    stats.skipped = skipped;
+    stats.written = done - skipped;
+    return stats;
+  }
   progress.update(done, skipped, true);
 
   // Labels last: their presence marks a complete dataset.

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <vector>
 
 #include "dataset_kind.h"
@@ -29,12 +30,16 @@ struct WriteOptions {
   int crf = 32;           // VP9 constant quality (webm)
   int jpeg_quality = 90;  // JPEG quality (frame folders)
   bool progress = true;   // progress on stderr
+  // Polled before each video; true stops the workers after the videos in
+  // hand, leaving a folder a later call completes (no label files yet).
+  std::function<bool()> stop_requested;
 };
 
 struct WriteStats {
   int64_t videos = 0, written = 0, skipped = 0, frames = 0;  // frames of the written videos
   double seconds = 0;         // wall time
   double render_seconds = 0;  // summed over threads: scene building + rendering, no encoding
+  bool stopped = false;       // options.stop_requested ended it early: the dataset is not complete
 };
 
 /// Renders every frame of one video: frames.size() == num_frames * width * height * 3.
@@ -42,7 +47,7 @@ struct WriteStats {
 int render_video(const DatasetKind& kind, uint64_t seed, uint64_t index, int class_index, int width, int height,
                  std::vector<uint8_t>& frames);
 
-/// Generates (or completes) the dataset in options.out. Throws grain::data::DataError
+/// Generates (or completes) the dataset in options.out (unless stopped: stats.stopped). Throws grain::data::DataError
 /// naming the file on I/O or encoding failures and on a stamp mismatch.
 WriteStats write_dataset(const DatasetKind& kind, const WriteOptions& options);
 

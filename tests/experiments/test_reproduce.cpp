@@ -3,20 +3,27 @@
 // every stage and leaves results.json byte-identical; the report stage alone,
 // rebuilt from the other stages' outputs, writes the same bytes; a training
 // stage whose marker is missing continues its run folder instead of
-// refusing it.
+// refusing it; a stop request at any stage ends at a safe point and a rerun
+// continues to the same results.json; one process per output folder; a
+// marker that no longer matches its stage's outputs runs the stage again.
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <unistd.h>
 
+#include <csignal>
+
 #include <filesystem>
 #include <set>
 #include <sstream>
 
 #include "data/common/file_io.h"
+#include "data/formats/sha256.h"
 #include "engine/error.h"
 #include "experiments/reproduce.h"
+#include "train/run_lock.h"
+#include "train/stop_request.h"
 #include "train/trainer.h"
 
 using namespace grain;
@@ -130,5 +137,130 @@ TEST_CASE("reproduce continues an interrupted training stage mid-training (the t
   }
   CHECK(std::set<int64_t>(train_steps.begin(), train_steps.end()).size() == train_steps.size());
   CHECK(train_steps.back() == 12);
+  fs::remove_all(dir);
+}
+
+namespace {
+
+ReproduceOptions smoke_options(const fs::path& out) {
+  ReproduceOptions o;
+  o.preset = "smoke";
+  o.out = out;
+  o.device = "cpu";
+  o.threads = 1;
+  o.quiet = true;
+  return o;
+}
+
+std::vector<std::string> stages_before(const std::string& stage) {
+  std::vector<std::string> before;
+  for (const std::string& s : reproduce_stage_names()) {
+    if (s == stage) break;
+    before.push_back(s);
+  }
+  return before;
+}
+
+}  // namespace
+
+TEST_CASE("reproduce stops at a safe point of any stage on SIGINT, marks nothing half-done, and a rerun continues") {
+  const fs::path dir = fs::temp_directory_path() / ("grain-reproduce-stop-test-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  // results.json names the output folder (the target's path): compare with it replaced.
+  const auto results_of = [](const fs::path& out) {
+    std::string text = data::read_text_file(out / "results.json");
+    for (size_t at; (at = text.find(out.string())) != std::string::npos;) text.replace(at, out.string().size(), "OUT");
+    return text;
+  };
+  const std::string uninterrupted = [&] {
+    const ReproduceOptions o = smoke_options(dir / "whole");
+    run_reproduce(o);
+    return results_of(o.out);
+  }();
+
+  ReproduceOptions o = smoke_options(dir / "stopped");
+  std::string stop_at;
+  o.before_stage = [&](const std::string& stage) {
+    if (stage == stop_at) request_stop(SIGINT);
+  };
+  // Stages that stop inside (a training step, a frame baseline's step) and
+  // short ones that finish first; every time the next stage must not start.
+  for (const std::string stage :
+       {"generate-source", "train-cg_classes", "evaluate-so_captions", "frame-frames_lstm", "template-baseline"}) {
+    INFO(stage);
+    stop_at = stage;
+    const ReproduceSummary s = run_reproduce(o);
+    clear_stop_request();
+    CHECK(s.stopped);
+    CHECK(s.stop_signal == SIGINT);
+    const std::vector<std::string> before = stages_before(stage);
+    std::vector<std::string> done_now = s.skipped;
+    done_now.insert(done_now.end(), s.ran.begin(), s.ran.end());
+    const bool finishes_first = stage == "evaluate-so_captions" || stage == "template-baseline";
+    std::vector<std::string> expected = before;
+    if (finishes_first) expected.push_back(stage);
+    CHECK(done_now == expected);
+    CHECK(fs::exists(o.out / "stages" / (stage + ".done")) == finishes_first);
+  }
+  stop_at.clear();
+  const ReproduceSummary rest = run_reproduce(o);
+  CHECK_FALSE(rest.stopped);
+  CHECK(rest.skipped.size() + rest.ran.size() == reproduce_stage_names().size());
+  CHECK(results_of(o.out) == uninterrupted);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("reproduce: one process per output folder; markers vouch for their outputs' bytes") {
+  const fs::path dir = fs::temp_directory_path() / ("grain-reproduce-marker-test-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  ReproduceOptions o = smoke_options(dir / "out");
+  run_reproduce(o);
+  const std::string results = data::read_text_file(o.out / "results.json");
+
+  {  // Another writer holds the folder: refused, naming it and its process.
+    const RunLock other(o.out, "reproduce");
+    CHECK_THROWS_WITH(run_reproduce(o), Contains("in use by another reproduce") &&
+                                            Contains(std::to_string(::getpid())));
+  }
+
+  // A truncated results.json under a present report marker: the report is redone.
+  data::write_file_atomic(o.out / "results.json", results.substr(0, results.size() / 2));
+  ReproduceSummary s = run_reproduce(o);
+  CHECK(s.ran == std::vector<std::string>{"report"});
+  CHECK(data::read_text_file(o.out / "results.json") == results);
+
+  // A damaged timings.json is a warning and a fresh record, not an error.
+  data::write_file_atomic(o.out / "timings.json", "[1, 2]\n");
+  fs::remove(o.out / "stages" / "report.done");
+  CHECK(run_reproduce(o).ran == std::vector<std::string>{"report"});
+  CHECK(nlohmann::json::parse(data::read_text_file(o.out / "timings.json")).is_object());
+
+  // An edited evaluation output: that stage runs again, and so do the stages
+  // reading it (its summary.json records the evaluation's wall time, so its
+  // marker changes); the results are the same bytes.
+  const fs::path predictions = o.out / "eval" / "fg_classes" / "predictions-validation.jsonl";
+  const std::string original = data::read_text_file(predictions);
+  data::write_file_atomic(predictions, original + "\n");
+  s = run_reproduce(o);
+  CHECK(s.ran == std::vector<std::string>{"evaluate-fg_classes", "template-baseline", "report"});
+  CHECK(data::read_text_file(predictions) == original);
+  CHECK(data::read_text_file(o.out / "results.json") == results);
+
+  // A marker that records no hashes (an older version's empty file) vouches for nothing.
+  data::write_file_atomic(o.out / "stages" / "template-baseline.done", "");
+  s = run_reproduce(o);
+  CHECK(s.ran == std::vector<std::string>{"template-baseline"});
+  CHECK(data::read_text_file(o.out / "results.json") == results);
+
+  // An upstream stage redone with other outputs makes its readers run again.
+  const fs::path template_json = o.out / "baselines" / "template.json";
+  nlohmann::json t = nlohmann::json::parse(data::read_text_file(template_json));
+  t["edited"] = true;
+  data::write_file_atomic(template_json, t.dump(2) + "\n");
+  nlohmann::json marker = nlohmann::json::parse(data::read_text_file(o.out / "stages" / "template-baseline.done"));
+  marker["outputs"]["baselines/template.json"] = formats::sha256_hex(data::read_text_file(template_json));
+  data::write_file_atomic(o.out / "stages" / "template-baseline.done", marker.dump(2) + "\n");
+  s = run_reproduce(o);
+  CHECK(s.ran == std::vector<std::string>{"report"});
   fs::remove_all(dir);
 }

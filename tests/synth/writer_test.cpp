@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -89,6 +90,25 @@ TEST_CASE("synth: same seed and flags give byte-identical datasets, and reruns r
   synth::WriteOptions other = small(a.path / "ds");
   other.seed = 22;
   CHECK_THROWS_AS(synth::write_dataset(*kind, other), grain::data::DataError);
+}
+
+TEST_CASE("synth: a stop request ends generation after the videos in hand; a rerun completes it", "[synth]") {
+  const auto kind = synth::make_dataset_kind("synth-ss");
+  TempDir a("stop_a"), b("stop_b");
+  synth::write_dataset(*kind, small(b.path / "ds", synth::VideoFormat::kJpeg));
+  synth::WriteOptions o = small(a.path / "ds", synth::VideoFormat::kJpeg);
+  std::atomic<int> polls{0};
+  o.stop_requested = [&] { return ++polls > 10; };  // stop after about 10 videos
+  const synth::WriteStats stopped = synth::write_dataset(*kind, o);
+  CHECK(stopped.stopped);
+  CHECK(stopped.written >= 9);
+  CHECK(stopped.written <= 11);
+  CHECK_FALSE(fs::exists(a.path / "ds" / "labels.json"));  // not marked complete
+  o.stop_requested = nullptr;
+  const synth::WriteStats rest = synth::write_dataset(*kind, o);
+  CHECK_FALSE(rest.stopped);
+  CHECK(rest.skipped == stopped.written);
+  CHECK(snapshot(a.path / "ds") == snapshot(b.path / "ds"));
 }
 
 TEST_CASE("synth: JPEG frame folders are deterministic too", "[synth]") {

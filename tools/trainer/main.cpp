@@ -166,6 +166,9 @@ int main(int argc, char** argv) {
                    config.eval_split.c_str(), summary.predictions.string().c_str(), flags.c_str());
     }
     return grain::exit_status(summary);
+  } catch (const grain::StopRequested& e) {  // before a training step (while generating the data)
+    std::fprintf(stderr, "trainer: %s; the same command continues\n", e.what());
+    return 128 + (e.signal() > 0 ? e.signal() : SIGINT);
   } catch (const grain::data::DataError& e) {  // before its base grain::Error
     return fail(std::string("data error: ") + e.what());
   } catch (const grain::Error& e) {
