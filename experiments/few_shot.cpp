@@ -1,4 +1,4 @@
-// defines: draw_seed, draw_few_shot, t_quantile_975, mean_ci95, Standardizer,
+// defines: draw_few_shot, t_quantile_975, mean_ci95, Standardizer,
 //          train_probe_accuracy (see few_shot.h)
 #include "experiments/few_shot.h"
 
@@ -17,37 +17,18 @@
 
 namespace grain {
 
-namespace {
-
-// FNV-1a, 64 bits: a fixed hash of an id (std::hash differs between libraries).
-uint64_t fnv1a64(const std::string& text) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (const unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
-}  // namespace
-
-uint64_t draw_seed(uint64_t seed, int64_t run, int64_t k) {
-  using kernels::mix64;
-  return mix64(mix64(mix64(seed) ^ static_cast<uint64_t>(run)) ^ (static_cast<uint64_t>(k) << 32));
-}
-
 FewShotDraw draw_few_shot(const std::vector<std::string>& ids, const std::vector<int>& classes, int num_classes,
                           int64_t k, uint64_t seed, int64_t run) {
   GRAIN_CHECK(ids.size() == classes.size(), "few-shot draw: " << ids.size() << " ids but " << classes.size()
                                                                << " classes");
   GRAIN_CHECK(k >= 1, "few-shot draw: k = " << k << " training videos per class; it must be at least 1");
-  const uint64_t s = draw_seed(seed, run, k);
+  const uint64_t s = kernels::few_shot_draw_seed(seed, run, k);
   std::vector<std::vector<std::tuple<uint64_t, std::string, int64_t>>> by_class(static_cast<size_t>(num_classes));
   for (size_t i = 0; i < ids.size(); ++i) {
     GRAIN_CHECK(classes[i] >= 0 && classes[i] < num_classes,
                 "few-shot draw: video " << ids[i] << " has class " << classes[i] << ", outside [0, " << num_classes
                                         << ")");
-    by_class[static_cast<size_t>(classes[i])].emplace_back(kernels::mix64(s ^ fnv1a64(ids[i])), ids[i],
+    by_class[static_cast<size_t>(classes[i])].emplace_back(kernels::mix64(s ^ kernels::fnv1a64(ids[i])), ids[i],
                                                           static_cast<int64_t>(i));
   }
   FewShotDraw draw;

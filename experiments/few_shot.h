@@ -3,8 +3,9 @@
 //
 // The statistical pieces of the transfer protocol (docs/spec/transfer-protocol.md),
 // free of files and of encoders, so each is tested against hand-worked values:
-//  - The k-shot draw. Every video gets the key mix64(draw_seed(seed, run, k)
-//    ^ fnv1a64(id)) and each class keeps its k smallest keys (ties broken by
+//  - The k-shot draw. Every video gets the key
+//    mix64(few_shot_draw_seed(seed, run, k) ^ fnv1a64(id)) (kernels/counter_rng.h)
+//    and each class keeps its k smallest keys (ties broken by
 //    id). The key depends only on (seed, run, k) and the id, never on the
 //    order of the videos or on the encoder, so every source checkpoint sees
 //    the same training videos, and another seed gives another draw.
@@ -28,9 +29,6 @@ struct FewShotDraw {
   std::vector<int64_t> train;  // indices into the target's videos, in increasing order
   std::vector<int64_t> test;   // every other index, in increasing order
 };
-
-// The seed of run `run` of the k-shot draws of a protocol seeded with `seed`.
-uint64_t draw_seed(uint64_t seed, int64_t run, int64_t k);
 
 // k videos of every class for training, the rest for testing. ids and
 // classes describe the target's videos (classes in [0, num_classes)).

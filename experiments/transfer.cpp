@@ -52,7 +52,7 @@ TransferResult run_transfer(const TransferOptions& o) {
       const FewShotDraw draw = draw_few_shot(f.ids, f.classes, num_classes, k, o.seed, r);
       const Standardizer standardizer(f.h, f.width, draw.train);
       ProbeOptions probe = o.probe;
-      probe.seed = draw_seed(o.seed, r, k);
+      probe.seed = kernels::few_shot_draw_seed(o.seed, r, k);
       const double accuracy = train_probe_accuracy(
           standardizer.apply(f.h, draw.train), pick(f.classes, draw.train), standardizer.apply(f.h, draw.test),
           pick(f.classes, draw.test), f.width, num_classes, probe);

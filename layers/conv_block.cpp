@@ -11,7 +11,7 @@ namespace grain {
 
 ConvBlock::ConvBlock(ParameterStore& store, const std::string& name, int64_t cin, int64_t cout,
                      std::array<int64_t, 3> kernel, std::array<int64_t, 3> padding)
-    : cin_(cin), cout_(cout), kernel_(kernel), padding_(padding) {
+    : cin_(cin), kernel_(kernel), padding_(padding) {
   weight_ = store.declare(name + ".conv.weight", {cout, kernel[0], kernel[1], kernel[2], cin});
   weight_->to_pytorch_layout = {0, 4, 1, 2, 3};
   bias_ = store.declare(name + ".conv.bias", {cout});
@@ -36,10 +36,6 @@ void ConvBlock::reset_parameters(uint64_t seed) {
   init_constant(*beta_, 0.0);
   init_constant(*running_mean_, 0.0);
   init_constant(*running_var_, 1.0);
-}
-
-int64_t ConvBlock::output_size(int axis, int64_t input) const {
-  return input + 2 * padding_[axis] - kernel_[axis] + 1;
 }
 
 }  // namespace grain

@@ -28,12 +28,9 @@ class ConvBlock {
   // conv: PyTorch's default U(-1/sqrt(fan_in), 1/sqrt(fan_in)); bn: weight 1, bias 0,
   // running mean 0, running var 1.
   void reset_parameters(uint64_t seed);
-  int64_t out_channels() const { return cout_; }
-  // The output spatial/time size for an input size along one axis.
-  int64_t output_size(int axis, int64_t input) const;
 
  private:
-  int64_t cin_, cout_;
+  int64_t cin_;
   std::array<int64_t, 3> kernel_, padding_;
   std::shared_ptr<Parameter> weight_, bias_, gamma_, beta_, running_mean_, running_var_;
 };

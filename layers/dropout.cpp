@@ -3,7 +3,7 @@
 
 #include "engine/error.h"
 #include "engine/ops/dropout.h"
-#include "layers/init.h"
+#include "kernels/counter_rng.h"
 
 namespace grain {
 
@@ -14,7 +14,8 @@ Dropout::Dropout(const std::string& name, double p) : name_(name), p_(p) {
 Tensor Dropout::forward(const Tensor& x, const ForwardContext& ctx) const {
   // Rows of x are clips: a slice starting at clip batch_offset of the global batch starts at this element.
   const int64_t per_row = x.dim() > 0 && x.size(0) > 0 ? x.numel() / x.size(0) : 0;
-  return dropout(x, p_, name_seed(ctx.seed, name_), ctx.training, static_cast<uint64_t>(ctx.batch_offset * per_row));
+  return dropout(x, p_, kernels::dropout_seed(ctx.seed, name_), ctx.training,
+                 static_cast<uint64_t>(ctx.batch_offset * per_row));
 }
 
 }  // namespace grain

@@ -6,12 +6,6 @@
 
 namespace grain {
 
-uint64_t name_seed(uint64_t seed, const std::string& name) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : name) h = (h ^ c) * 1099511628211ULL;
-  return kernels::mix64(h ^ kernels::mix64(seed));
-}
-
 namespace {
 void assign(Parameter& p, const Tensor& values) {
   GRAIN_CHECK(p.value.defined(), "init: parameter " << p.name << " is not materialized");
@@ -20,11 +14,11 @@ void assign(Parameter& p, const Tensor& values) {
 }  // namespace
 
 void init_uniform(Parameter& p, double bound, uint64_t seed) {
-  assign(p, Tensor::uniform(p.shape, -bound, bound, name_seed(seed, p.name), p.value.dtype()));
+  assign(p, Tensor::uniform(p.shape, -bound, bound, kernels::parameter_seed(seed, p.name), p.value.dtype()));
 }
 
 void init_normal(Parameter& p, double mean, double stddev, uint64_t seed) {
-  assign(p, Tensor::normal(p.shape, mean, stddev, name_seed(seed, p.name), p.value.dtype()));
+  assign(p, Tensor::normal(p.shape, mean, stddev, kernels::parameter_seed(seed, p.name), p.value.dtype()));
 }
 
 void init_constant(Parameter& p, double value) {

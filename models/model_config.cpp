@@ -25,12 +25,6 @@ ModelConfig model_preset(const std::string& name) {
   return c;
 }
 
-int64_t encoder_final_spatial(int64_t crop) {
-  int64_t s = crop;
-  for (int i = 0; i < 3; ++i) s /= 2;  // conv1-3 keep the size (padding 1), each pool halves it
-  return s - 6;                        // conv4-6: 3x3 without padding
-}
-
 int64_t largest_clip_activation(const ModelConfig& c) {
   return c.frames * std::max(3 * c.resize * c.resize, std::max(c.width_2d, c.width_3d) * c.crop * c.crop);
 }
@@ -58,9 +52,9 @@ void validate_model_config(const ModelConfig& c) {
   GRAIN_CHECK(c.frames >= 1, "model.frames must be >= 1, got " << c.frames);
   GRAIN_CHECK(c.crop <= c.resize, "model.crop " << c.crop << " is larger than model.resize " << c.resize);
   GRAIN_CHECK(encoder_final_spatial(c.crop) >= 1,
-              "model.crop " << c.crop << " is too small: the three (1,2,2) pools leave " << c.crop / 8 << "x"
-                            << c.crop / 8 << " and the three unpadded 3x3 convolutions need at least 7x7, "
-                            << "so the crop must be at least 56");
+              "model.crop " << c.crop << " is too small: the encoder's pools and unpadded convolutions "
+                            << "(docs/spec/model.md) would leave nothing of it, so the crop must be at least "
+                            << encoder_min_crop());
   GRAIN_CHECK(c.lstm_hidden >= 1 && c.lstm_layers >= 1, "model.lstm_hidden and model.lstm_layers must be >= 1");
   GRAIN_CHECK(c.vocabulary == 0 || (c.decoder_hidden >= 1 && c.decoder_layers >= 1 && c.embedding >= 1),
               "model.decoder_hidden, model.decoder_layers and model.embedding must be >= 1");

@@ -2,7 +2,8 @@
 //
 // The architecture's sizes (docs/spec/model.md): the presets `paper`, `small` and
 // `tiny`, and the checks a configuration must pass before any tensor is
-// allocated (the crop must leave at least 1x1 after the unpadded layers).
+// allocated (the crop must leave at least 1x1 after the encoder's stack,
+// models/encoder_stack.h).
 // Every size has an upper bound (kMax*), and so has the largest per-clip
 // activation, so that a typo cannot ask for terabytes: the bounds sit one to
 // two orders of magnitude above the paper preset (48 frames, 128/96 pixels,
@@ -11,6 +12,8 @@
 
 #include <cstdint>
 #include <string>
+
+#include "models/encoder_stack.h"  // defines: encoder_final_spatial, encoder_min_crop
 
 namespace grain {
 
@@ -46,11 +49,6 @@ struct ModelConfig {
 
 // The preset's sizes; throws naming the preset if unknown.
 ModelConfig model_preset(const std::string& name);
-
-// Spatial size left after the encoder's three pools and three unpadded convs
-// for a crop (96 -> 6, 56 -> 1; the global max pool then covers it);
-// <= 0 means the crop is too small.
-int64_t encoder_final_spatial(int64_t crop);
 
 // Elements of the largest activation one clip makes: the resized input
 // (3 x T x resize^2) or a first conv block's output (c x T x crop^2).

@@ -10,19 +10,21 @@ namespace grain {
 
 namespace {
 
-// Six blocks of widths c, 2c, 4c, 8c, 8c, 8c; the 3D channel pads time by 1
-// everywhere and space by 1 in the first three; the 2D channel never pads time.
+// The blocks of kEncoderStack for a channel of width c; the 3D channel
+// convolves and pads time (kEncoderTimeKernel3d, kEncoderTimePadding3d), the
+// 2D channel sees each frame alone.
 std::vector<ConvBlock> make_channel(ParameterStore& store, const std::string& name, int64_t width, bool three_d) {
   std::vector<ConvBlock> blocks;
   if (width == 0) return blocks;
-  const int64_t widths[6] = {width, 2 * width, 4 * width, 8 * width, 8 * width, 8 * width};
-  const int64_t kt = three_d ? 3 : 1, pt = three_d ? 1 : 0;
+  const int64_t kt = three_d ? kEncoderTimeKernel3d : 1, pt = three_d ? kEncoderTimePadding3d : 0;
   int64_t in = 3;
-  for (int i = 0; i < 6; ++i) {
-    const int64_t pad = i < 3 ? 1 : 0;
-    blocks.emplace_back(store, name + ".conv" + std::to_string(i + 1), in, widths[i], std::array<int64_t, 3>{kt, 3, 3},
-                        std::array<int64_t, 3>{pt, pad, pad});
-    in = widths[i];
+  for (size_t i = 0; i < kEncoderStack.size(); ++i) {
+    const EncoderBlock& b = kEncoderStack[i];
+    const int64_t out = b.width_multiple * width;
+    blocks.emplace_back(store, name + ".conv" + std::to_string(i + 1), in, out,
+                        std::array<int64_t, 3>{kt, b.spatial_kernel, b.spatial_kernel},
+                        std::array<int64_t, 3>{pt, b.spatial_padding, b.spatial_padding});
+    in = out;
   }
   return blocks;
 }
@@ -41,7 +43,7 @@ Tensor VideoEncoder::channel(const std::vector<ConvBlock>& blocks, const Tensor&
   Tensor h = clip;
   for (size_t i = 0; i < blocks.size(); ++i) {
     h = blocks[i].forward(h, ctx);
-    if (i < 3) h = pool_.forward(h);
+    if (kEncoderStack[i].pool_after) h = pool_.forward(h);
   }
   return amax(h, {2, 3});  // global max over the remaining H x W: (N, T, 8c)
 }
@@ -50,7 +52,8 @@ Tensor VideoEncoder::features(const Tensor& clip, const ForwardContext& ctx) con
   GRAIN_CHECK(clip.dim() == 5 && clip.size(4) == 3,
               "encoder: clip must be (N, T, H, W, 3), got " << clip.shape());
   GRAIN_CHECK(encoder_final_spatial(std::min(clip.size(2), clip.size(3))) >= 1,
-              "encoder: clip " << clip.shape() << " is smaller than 56x56, the least the unpadded layers accept");
+              "encoder: clip " << clip.shape() << " is smaller than " << encoder_min_crop() << "x"
+                               << encoder_min_crop() << ", the least the unpadded layers accept");
   std::vector<Tensor> parts;
   // 2D features first, as (N, T, 8 c2 + 8 c3) in docs/spec/model.md.
   if (!cnn2d_.empty()) parts.push_back(channel(cnn2d_, clip, ctx));

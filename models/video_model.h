@@ -43,7 +43,6 @@ class VideoModel {
 
   const ModelConfig& config() const { return config_; }
   const VideoEncoder& encoder() const { return encoder_; }
-  bool has_classifier() const { return classifier_ != nullptr; }
   bool has_decoder() const { return decoder_ != nullptr; }
   const CaptionDecoder& decoder() const { return *decoder_; }
 

@@ -107,7 +107,8 @@ void run(benchmark::State& state, const ClipSource& source) {
   for (auto _ : state) {
     const int64_t idx = i % source.size();
     const DecodedVideo v = source.load(idx);
-    const ClipPlacement p = place_clip(v.frames, spec, true, derive_seed(1, 0, static_cast<uint64_t>(i)));
+    const ClipPlacement p =
+        place_clip(v.frames, spec, true, grain::kernels::loader_seed(1, 0, static_cast<uint64_t>(i)));
     extract_clip(v, spec, p, out.data());
     benchmark::DoNotOptimize(out.data());
     ++i;

@@ -148,7 +148,7 @@ Batch DataLoader::build(int64_t epoch, int64_t index, const std::atomic<uint64_t
     if (idx != (*order)[static_cast<size_t>(global % n)]) ++b.replaced;
     const int64_t slot = filled++;
 
-    const uint64_t seed = derive_seed(config_.seed, static_cast<uint64_t>(epoch), static_cast<uint64_t>(idx));
+    const uint64_t seed = kernels::loader_seed(config_.seed, static_cast<uint64_t>(epoch), static_cast<uint64_t>(idx));
     const ClipPlacement place = place_clip(video->frames, spec, config_.train, seed);
     extract_clip(*video, spec, place, static_cast<uint8_t*>(b.clips.data()) + clip_bytes * static_cast<size_t>(slot));
 

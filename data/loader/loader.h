@@ -10,8 +10,8 @@
 //    (same videos, same windows and crops), every rank has the same number of
 //    batches per epoch at any W, and a run keeps its step <-> data mapping
 //    when resumed with another process count. A slice may be empty (m < W).
-//  - Randomness of a sample (window, crop) comes from derive_seed(seed, e, video
-//    index) only, so batch (e, b) is a pure function of (seed, e, b) and
+//  - Randomness of a sample (window, crop) comes from kernels::loader_seed(seed, e,
+//    video index) only, so batch (e, b) is a pure function of (seed, e, b) and
 //    make_batch() rebuilds it exactly on any thread (exact resume).
 //  - A bad video (DataError from the source) is replaced by the next video of
 //    the epoch's order (training), or left out of its batch and named in

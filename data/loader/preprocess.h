@@ -8,7 +8,7 @@
 //             mirror-symmetric);
 //   output:   channels-last (T, crop_h, crop_w, 3), uint8 or float32 = pixel / pixel_scale.
 // Design: the random choices are a pure function of a 64-bit seed (the loader
-// passes derive_seed(seed, epoch, video index)), so a clip is reproducible alone.
+// passes kernels::loader_seed(seed, epoch, video index)), so a clip is reproducible alone.
 #pragma once
 
 #include <cstdint>

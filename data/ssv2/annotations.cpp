@@ -258,10 +258,4 @@ std::vector<VideoLabel> Annotations::split(std::string_view name) const {
   return it->second;
 }
 
-int Annotations::category_of(std::string_view template_text) const {
-  const auto it = category_index_.find(template_key(template_text));
-  if (it == category_index_.end()) throw DataError("template " + dq(template_text) + " is not in labels");
-  return it->second;
-}
-
 }  // namespace grain::data

@@ -76,8 +76,6 @@ class Annotations {
   bool has_split(std::string_view name) const;
   // The videos of a split in file order; throws DataError when the split is unknown or absent.
   std::vector<VideoLabel> split(std::string_view name) const;
-  // Category index of a template (DataError when it is not in labels).
-  int category_of(std::string_view template_text) const;
   // Entries whose placeholder count did not match their template (warnings at load).
   int placeholder_mismatches() const { return placeholder_mismatches_; }
 

@@ -70,7 +70,7 @@ struct Plan {
 };
 
 Plan make_plan(uint64_t seed, uint64_t index, const KitchenClass& k) {
-  Rng rng(stream_seed(seed, index, 1));
+  Rng rng(kernels::synth_stream_seed(seed, index, kernels::kSynthPlanPurpose));
   Plan p;
   p.mode = k.mode;
   p.utensil = k.mode == Mode::kOther ? static_cast<Utensil>(rng.below(kNumUtensils)) : k.utensil;
@@ -322,7 +322,7 @@ class KitchenSet final : public DatasetKind {
 
   Scene scene(uint64_t seed, uint64_t index, int cls, int width, int height) const override {
     const Plan p = make_plan(seed, index, table_.def(cls));
-    Rng rng(stream_seed(seed, index, 2));
+    Rng rng(kernels::synth_stream_seed(seed, index, kernels::kSynthScenePurpose));
     SceneKit kit(rng, width, height);
     KitchenScript(kit, p).run();
     return kit.finish();

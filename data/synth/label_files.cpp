@@ -13,7 +13,8 @@ int class_for(uint64_t seed, int split_code, int64_t local_index, int classes) {
   const int64_t block = local_index / classes;
   std::vector<int> order(static_cast<size_t>(classes));
   std::iota(order.begin(), order.end(), 0);
-  Rng rng(stream_seed(seed, static_cast<uint64_t>(block), 100 + static_cast<uint64_t>(split_code)));
+  Rng rng(kernels::synth_stream_seed(seed, static_cast<uint64_t>(block),
+                                     kernels::kSynthClassOrderPurpose + static_cast<uint64_t>(split_code)));
   rng.shuffle(order);
   return order[static_cast<size_t>(local_index % classes)];
 }

@@ -5,7 +5,8 @@
 // must be byte-identical on any machine. So every draw here is built from the
 // project's SplitMix64 (kernels/counter_rng.h) with explicit bit-to-float
 // mappings and its unbiased bounded integers, and every video gets
-// its own stream derived from (global seed, video index, purpose): a video's
+// its own stream derived from (global seed, video index, purpose)
+// (kernels::synth_stream_seed and its kSynth*Purpose codes): a video's
 // content never depends on how many draws another video made, which is what
 // makes generation splittable across threads and resumable.
 #pragma once
@@ -15,20 +16,9 @@
 #include <utility>
 #include <vector>
 
-#include "kernels/counter_rng.h"  // defines: SplitMix64, splitmix64_finalize
+#include "kernels/counter_rng.h"  // defines: SplitMix64, synth_stream_seed
 
 namespace grain::data::synth {
-
-/// Odd multiplier spreading purpose codes over the 64-bit range before mixing.
-inline constexpr uint64_t kPurposeStride = 0x632be59bd9b4e019ULL;
-
-/// Seed of the stream for one (seed, index, purpose); distinct purposes give
-/// independent streams for the same video (e.g. labels vs. pixel noise).
-constexpr uint64_t stream_seed(uint64_t seed, uint64_t index, uint64_t purpose) {
-  using kernels::splitmix64_finalize;
-  return splitmix64_finalize(splitmix64_finalize(splitmix64_finalize(seed ^ kernels::kSplitMix64Gamma) + index) +
-                             purpose * kPurposeStride);
-}
 
 /// A SplitMix64 stream with machine-independent mappings to ints and floats.
 class Rng {

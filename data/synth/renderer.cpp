@@ -249,10 +249,7 @@ void render_frame(const Scene& sc, int t, uint8_t* rgb24) {
   const float amp = sc.noise_sigma * 2.449f / 127.0f;
   const size_t n = static_cast<size_t>(sc.width) * sc.height * 3;
   const std::vector<int8_t>& table = noise_table();
-  // Frame t's offset into the noise table: value t of the SplitMix64 stream seeded with noise_seed.
-  const uint64_t h =
-      kernels::splitmix64_finalize(sc.noise_seed + static_cast<uint64_t>(t) * kernels::kSplitMix64Gamma);
-  size_t offset = static_cast<size_t>(h % kNoiseTable);
+  size_t offset = static_cast<size_t>(kernels::noise_frame_seed(sc.noise_seed, static_cast<uint64_t>(t)) % kNoiseTable);
   for (size_t start = 0; start < n;) {
     const size_t len = std::min(n - start, kNoiseTable - offset);
     const int8_t* nz = table.data() + offset;

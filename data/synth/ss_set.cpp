@@ -58,7 +58,7 @@ ObjectSpec big_cover(Rng& rng) {
 }
 
 Plan make_plan(uint64_t seed, uint64_t index, Act act) {
-  Rng rng(stream_seed(seed, index, 1));
+  Rng rng(kernels::synth_stream_seed(seed, index, kernels::kSynthPlanPurpose));
   Plan p;
   p.act = act;
   do p.a = random_object(rng);
@@ -617,7 +617,7 @@ class SsSet final : public DatasetKind {
   Scene scene(uint64_t seed, uint64_t index, int cls, int width, int height) const override {
     const Category& category = table_.def(cls);
     const Plan p = make_plan(seed, index, category.act);
-    Rng rng(stream_seed(seed, index, 2));
+    Rng rng(kernels::synth_stream_seed(seed, index, kernels::kSynthScenePurpose));
     SceneKit kit(rng, width, height);
     ScriptContext c{kit, p};
     c.radius_a = c.radius(p.a), c.radius_b = c.radius(p.b);

@@ -53,7 +53,6 @@ void set_deterministic(bool on) { g_deterministic = on; }
 bool deterministic() { return g_deterministic; }
 void set_tf32(bool on) { g_tf32 = on; }
 bool tf32() { return g_tf32; }
-void set_sync_after_op(bool on) { g_sync = on; }
 bool sync_after_op() { return g_sync; }
 void set_poison_allocations(bool on) { g_poison = on; }
 bool poison_allocations() { return g_poison; }

@@ -63,8 +63,7 @@ void set_deterministic(bool on);
 bool deterministic();
 void set_tf32(bool on);
 bool tf32();
-void set_sync_after_op(bool on);
-bool sync_after_op();
+bool sync_after_op();  // GRAIN_CUDA_SYNC=1
 void set_poison_allocations(bool on);
 bool poison_allocations();
 

@@ -22,7 +22,6 @@ class Optimizer {
   virtual ~Optimizer() = default;
   virtual void step() = 0;
   virtual std::string name() const = 0;
-  double learning_rate() const { return lr_; }
   void set_learning_rate(double lr) { lr_ = lr; }
   // Named state tensors (for checkpoints) and the step count.
   virtual std::vector<std::pair<std::string, Tensor>> state() = 0;

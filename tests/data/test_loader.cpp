@@ -144,7 +144,8 @@ TEST_CASE("data/loader: batches are regenerated exactly and match an independent
   REQUIRE(b.video_indices[1] == idx);
   const DecodedVideo v = decode_video(f.layout.video_path(f.labels[static_cast<size_t>(idx)].id), decode_of(c));
   REQUIRE(v.frames == fx::fixture_frames(static_cast<int>(idx)));
-  const ClipPlacement p = place_clip(v.frames, c.clip, true, derive_seed(c.seed, 1, static_cast<uint64_t>(idx)));
+  const ClipPlacement p =
+      place_clip(v.frames, c.clip, true, grain::kernels::loader_seed(c.seed, 1, static_cast<uint64_t>(idx)));
   const size_t per_clip = c.clip.clip_elements();
   const float* clip = b.float_data() + per_clip;
   for (int t = 0; t < 4; ++t)

@@ -73,8 +73,8 @@ TEST_CASE("k-shot draw: other seeds and runs give other draws") {
   for (int64_t r = 0; r < 10; ++r) by_run.insert(train_ids(draw_few_shot(ids, classes, 3, 2, 0, r), ids));
   CHECK(by_seed.size() >= 8);
   CHECK(by_run.size() >= 8);
-  CHECK(draw_seed(0, 1, 5) != draw_seed(0, 1, 10));
-  CHECK(draw_seed(0, 1, 5) != draw_seed(1, 1, 5));
+  CHECK(kernels::few_shot_draw_seed(0, 1, 5) != kernels::few_shot_draw_seed(0, 1, 10));
+  CHECK(kernels::few_shot_draw_seed(0, 1, 5) != kernels::few_shot_draw_seed(1, 1, 5));
 }
 
 TEST_CASE("k-shot draw: a class with k or fewer videos is refused, naming it") {
