@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "scene.h"
@@ -24,17 +25,26 @@ struct ClassInfo {
   std::string group;
 };
 
-/// The labels of one video, as the SSv2 files store them.
+/// What the generator knows of one placeholder's object, as (attribute,
+/// value) pairs in a fixed order: ("shape", "star"), ("colour", "red"), ...
+using ObjectAttributes = std::vector<std::pair<std::string, std::string>>;
+
+/// The labels of one video, as the SSv2 files store them, and the attributes
+/// behind its placeholders (attributes.json; empty when the kind records none).
 struct VideoLabel {
   int class_index = 0;
   std::string template_text;              // "Putting [something] next to [something]"
   std::vector<std::string> placeholders;  // full phrases, one per [something]
   std::string caption;                    // lower-case template with placeholders filled in
+  std::vector<ObjectAttributes> attributes;  // one per placeholder, or none
 };
 
 /// Default number of videos in train, validation and test.
 struct SplitSizes {
   int64_t train = 0, validation = 0, test = 0;
+  // A labelled split no training, validation or selection reads: what the
+  // information probes measure encoders on (probe.json). 0 by default.
+  int64_t probe = 0;
 };
 
 class DatasetKind {

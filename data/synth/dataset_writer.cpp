@@ -33,6 +33,7 @@ std::string stamp_text(const DatasetKind& kind, const WriteOptions& o) {
   j["kind"] = kind.name();
   j["seed"] = o.seed;
   j["train"] = o.splits.train, j["validation"] = o.splits.validation, j["test"] = o.splits.test;
+  if (o.splits.probe > 0) j["probe"] = o.splits.probe;  // absent when 0: older stamps stay valid
   j["width"] = o.width, j["height"] = o.height;
   j["format"] = o.format == VideoFormat::kWebm ? "webm" : "jpeg";
   j["quality"] = o.format == VideoFormat::kWebm ? o.crf : o.jpeg_quality;
@@ -185,6 +186,8 @@ WriteStats write_dataset(const DatasetKind& kind, const WriteOptions& o) {
   progress.update(done, skipped, true);
 
   // Labels last: their presence marks a complete dataset.
+  if (has_attributes(entries)) write_file_atomic(out / "attributes.json", attributes_json(entries));
+  if (o.splits.probe > 0) write_file_atomic(out / "probe.json", split_json(entries, "probe"));
   write_file_atomic(out / "labels.json", labels_json(kind));
   write_file_atomic(out / "groups.json", groups_json(kind));
   for (const char* split : {"train", "validation", "test"})

@@ -21,11 +21,12 @@ int class_for(uint64_t seed, int split_code, int64_t local_index, int classes) {
 
 std::vector<VideoEntry> plan_entries(const DatasetKind& kind, uint64_t seed, const SplitSizes& splits) {
   const int classes = static_cast<int>(kind.classes().size());
+  // The probe split comes last, so adding one leaves every other video as it was.
   const std::pair<const char*, int64_t> parts[] = {
-      {"train", splits.train}, {"validation", splits.validation}, {"test", splits.test}};
+      {"train", splits.train}, {"validation", splits.validation}, {"test", splits.test}, {"probe", splits.probe}};
   std::vector<VideoEntry> entries;
   uint64_t index = 1;
-  for (int code = 0; code < 3; ++code)
+  for (int code = 0; code < 4; ++code)
     for (int64_t i = 0; i < parts[code].second; ++i, ++index) {
       VideoEntry e;
       e.id = std::to_string(index);
@@ -66,6 +67,27 @@ std::string split_json(const std::vector<VideoEntry>& entries, const std::string
     j.push_back(std::move(o));
   }
   return j.dump() + "\n";
+}
+
+std::string attributes_json(const std::vector<VideoEntry>& entries) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const VideoEntry& e : entries) {
+    if (e.label.attributes.empty()) continue;
+    nlohmann::ordered_json objects = nlohmann::ordered_json::array();
+    for (const ObjectAttributes& a : e.label.attributes) {
+      nlohmann::ordered_json o = nlohmann::ordered_json::object();
+      for (const auto& [name, value] : a) o[name] = value;
+      objects.push_back(std::move(o));
+    }
+    j[e.id] = std::move(objects);
+  }
+  return j.dump() + "\n";
+}
+
+bool has_attributes(const std::vector<VideoEntry>& entries) {
+  for (const VideoEntry& e : entries)
+    if (!e.label.attributes.empty()) return true;
+  return false;
 }
 
 }  // namespace grain::data::synth

@@ -16,8 +16,8 @@ namespace grain::data::synth {
 
 /// One video of the dataset: its id (also its index for the random streams) and labels.
 struct VideoEntry {
-  std::string id;     // "1", "2", ... (train first, then validation, then test)
-  std::string split;  // "train" | "validation" | "test"
+  std::string id;     // "1", "2", ... (train first, then validation, test, probe)
+  std::string split;  // "train" | "validation" | "test" | "probe"
   uint64_t index = 0;
   VideoLabel label;
 };
@@ -36,5 +36,10 @@ std::string labels_json(const DatasetKind& kind);
 std::string groups_json(const DatasetKind& kind);
 /// <split>.json: [{"id", "label", "template", "placeholders"}, ...]; test entries carry only the id.
 std::string split_json(const std::vector<VideoEntry>& entries, const std::string& split);
+/// attributes.json: {"<id>": [{"shape": "star", "colour": "red", "size": "big", "pattern": "striped"}, ...], ...}:
+/// per video of every split (test included), one object per placeholder in order (A, then B).
+std::string attributes_json(const std::vector<VideoEntry>& entries);
+/// Whether the kind recorded attributes for any entry (synth-ss does; synth-kitchen not yet).
+bool has_attributes(const std::vector<VideoEntry>& entries);
 
 }  // namespace grain::data::synth

@@ -53,6 +53,19 @@ std::string phrase(const ObjectSpec& o) {
   return p + colour_name(o.colour) + " " + shape_name(o.shape);
 }
 
+std::string size_name(Size s) { return s == Size::kSmall ? "small" : "big"; }
+
+std::string pattern_name(Pattern p) {
+  return p == Pattern::kPlain ? "plain" : p == Pattern::kStriped ? "striped" : "dotted";
+}
+
+std::vector<std::pair<std::string, std::string>> object_attributes(const ObjectSpec& o) {
+  return {{"shape", shape_name(o.shape)},
+          {"colour", colour_name(o.colour)},
+          {"size", size_name(o.size)},
+          {"pattern", pattern_name(o.pattern)}};
+}
+
 ObjectSpec random_object(Rng& rng) {
   ObjectSpec o;
   o.shape = static_cast<Shape>(rng.below(kNumShapes));

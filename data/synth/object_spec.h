@@ -9,6 +9,8 @@
 
 #include <array>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "random.h"
 #include "sprite.h"
@@ -35,6 +37,10 @@ std::string phrase(const ObjectSpec& o);
 /// The shape's name, the phrase's last word ("star").
 std::string shape_name(Shape s);
 std::string colour_name(Colour c);
+std::string size_name(Size s);        // "small", "big"
+std::string pattern_name(Pattern p);  // "plain", "striped", "dotted"
+/// The four attributes in attributes.json's order: shape, colour, size, pattern.
+std::vector<std::pair<std::string, std::string>> object_attributes(const ObjectSpec& o);
 /// Reference RGB of a colour name (0..1).
 Rgb colour_rgb(Colour c);
 

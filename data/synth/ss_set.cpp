@@ -611,7 +611,10 @@ class SsSet final : public DatasetKind {
 
   VideoLabel label(uint64_t seed, uint64_t index, int cls) const override {
     const Plan p = make_plan(seed, index, table_.def(cls).act);
-    return table_.label(cls, {phrase(p.a), phrase(p.b)});
+    VideoLabel l = table_.label(cls, {phrase(p.a), phrase(p.b)});
+    for (const ObjectSpec* o : {&p.a, &p.b})
+      if (l.attributes.size() < l.placeholders.size()) l.attributes.push_back(object_attributes(*o));
+    return l;
   }
 
   Scene scene(uint64_t seed, uint64_t index, int cls, int width, int height) const override {

@@ -13,6 +13,8 @@
 #include <map>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "data/common/error.h"
 #include "data/common/file_io.h"
 #include "data/ssv2/annotations.h"
@@ -73,7 +75,7 @@ TEST_CASE("synth: same seed and flags give byte-identical datasets, and reruns r
   one_thread.threads = 1;  // the thread count must not change a byte
   synth::write_dataset(*kind, one_thread);
   const auto files_a = snapshot(a.path / "ds");
-  CHECK(files_a.size() == 42 + 5 + 1);  // videos, five label files, the stamp
+  CHECK(files_a.size() == 42 + 6 + 1);  // videos, five label files and attributes.json, the stamp
   CHECK(files_a == snapshot(b.path / "ds"));
 
   // An interrupted run: one video and the label files missing, a half-written leftover.
@@ -109,6 +111,46 @@ TEST_CASE("synth: a stop request ends generation after the videos in hand; a rer
   CHECK_FALSE(rest.stopped);
   CHECK(rest.skipped == stopped.written);
   CHECK(snapshot(a.path / "ds") == snapshot(b.path / "ds"));
+}
+
+TEST_CASE("synth: attributes.json names each placeholder's object as its phrase does; a probe split adds videos after "
+          "the others and changes none of them", "[synth]") {
+  const auto kind = synth::make_dataset_kind("synth-ss");
+  TempDir a("attr_a"), b("attr_b");
+  synth::WriteOptions o = small(a.path, synth::VideoFormat::kJpeg);
+  synth::write_dataset(*kind, o);
+  const nlohmann::json attributes = nlohmann::json::parse(grain::data::read_text_file(a.path / "attributes.json"));
+  CHECK(attributes.size() == 42);  // every split, test included
+  CHECK_FALSE(fs::exists(a.path / "probe.json"));
+  int two_objects = 0;
+  for (const char* split : {"train", "validation"})
+    for (const auto& v : nlohmann::json::parse(grain::data::read_text_file(a.path / (std::string(split) + ".json")))) {
+      const nlohmann::json& objects = attributes.at(v.at("id").get<std::string>());
+      REQUIRE(objects.size() == v.at("placeholders").size());
+      two_objects += objects.size() == 2;
+      for (size_t i = 0; i < objects.size(); ++i) {
+        const nlohmann::json& x = objects[i];
+        // The phrase's grammar (object_spec.h): article, size, pattern unless plain, colour, shape.
+        const std::string pattern = x.at("pattern") == "plain" ? "" : x.at("pattern").get<std::string>() + " ";
+        CHECK(v.at("placeholders")[i] == "a " + x.at("size").get<std::string>() + " " + pattern +
+                                             x.at("colour").get<std::string>() + " " + x.at("shape").get<std::string>());
+      }
+    }
+  CHECK(two_objects > 0);
+
+  o.out = b.path;
+  o.splits.probe = 20;
+  synth::write_dataset(*kind, o);
+  const nlohmann::json probe = nlohmann::json::parse(grain::data::read_text_file(b.path / "probe.json"));
+  REQUIRE(probe.size() == 20);
+  CHECK(probe[0].at("id") == "43");
+  CHECK(probe[0].contains("placeholders"));  // labelled, unlike test
+  std::map<std::string, std::string> with = snapshot(b.path), without = snapshot(a.path);
+  for (const auto& [file, bytes] : without)
+    if (file != "attributes.json" && file != ".make_dataset.json") CHECK(with.at(file) == bytes);
+  const nlohmann::json more = nlohmann::json::parse(with.at("attributes.json"));
+  CHECK(more.size() == 62);
+  for (const auto& [id, objects] : attributes.items()) CHECK(more.at(id) == objects);
 }
 
 TEST_CASE("synth: JPEG frame folders are deterministic too", "[synth]") {
