@@ -14,9 +14,6 @@ namespace grain {
 
 namespace {
 
-// The seed of the folds' permutation (one derivation for this purpose).
-uint64_t fold_seed(uint64_t seed) { return kernels::mix64(seed ^ 0x1f0d5eedULL); }
-
 // Row-major (n, d) float features -> float64.
 std::vector<double> to_double(const std::vector<float>& x) { return {x.begin(), x.end()}; }
 
@@ -127,7 +124,7 @@ InformationProbeResult information_probe(const std::vector<float>& features, int
   // The folds: a seeded Fisher-Yates permutation cut into near-equal parts.
   std::vector<int64_t> order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), 0);
-  kernels::SplitMix64 rng(fold_seed(o.seed));
+  kernels::SplitMix64 rng(kernels::information_fold_seed(o.seed));
   for (int64_t i = n - 1; i > 0; --i)
     std::swap(order[static_cast<size_t>(i)], order[static_cast<size_t>(rng.below(static_cast<uint64_t>(i) + 1))]);
   int64_t right = 0;

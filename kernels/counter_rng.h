@@ -2,7 +2,7 @@
 //          counter_uniform, SplitMix64, fnv1a64 and the seed derivations:
 //          step_seed, parameter_seed, dropout_seed, loader_seed,
 //          loader_order_seed, synth_stream_seed (kSynth*Purpose),
-//          noise_frame_seed, few_shot_draw_seed
+//          noise_frame_seed, few_shot_draw_seed, information_fold_seed
 //
 // The project's one random-number source, header-only so that data/ can use
 // it without linking the engine. Everything is built on SplitMix64 (Steele,
@@ -179,5 +179,10 @@ constexpr uint64_t noise_frame_seed(uint64_t noise_seed, uint64_t frame) {
 constexpr uint64_t few_shot_draw_seed(uint64_t seed, int64_t run, int64_t k) {
   return mix64(mix64(mix64(seed) ^ static_cast<uint64_t>(run)) ^ (static_cast<uint64_t>(k) << 32));
 }
+
+/// The seed of the permutation that cuts a probe split into the information
+/// probe's cross-validation folds (experiments/information_probe.h); the
+/// same for every encoder probed with the same seed.
+constexpr uint64_t information_fold_seed(uint64_t seed) { return mix64(seed ^ 0x1f0d5eedULL); }
 
 }  // namespace grain::kernels
