@@ -36,6 +36,18 @@ void check_same_dtype(const char* op, const std::vector<Tensor>& inputs) {
   });
 }
 
+void check_backend_dtypes(const char* op, Device device, const std::vector<Tensor>& tensors) {
+  for (const Tensor& t : tensors) {
+    if (!t.defined()) continue;
+    if (device.is_cuda())
+      GRAIN_CHECK(t.dtype() == DType::kFloat32,
+                  op << ": the CUDA backend computes in float32, got " << dtype_name(t.dtype()));
+    else
+      GRAIN_CHECK(is_floating(t.dtype()),
+                  op << ": dtype " << dtype_name(t.dtype()) << " not supported (float32 or float64 expected)");
+  }
+}
+
 void throw_built_without_cuda(const char* what) {
   GRAIN_THROW(what << ": this binary was built without the CUDA backend (configure with -DENGINE_CUDA=ON)");
 }

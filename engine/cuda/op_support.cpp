@@ -1,15 +1,15 @@
 // defines: CUDA op helpers (see op_support.h)
 #include "engine/cuda/op_support.h"
 
+#include "engine/backend.h"
+#include "engine/cuda/blas.h"
 #include "engine/cuda/context.h"
 #include "engine/error.h"
 
 namespace grain::cuda {
 
 void require_float32(const char* op, const std::vector<Tensor>& tensors) {
-  for (const Tensor& t : tensors)
-    GRAIN_CHECK(!t.defined() || t.dtype() == DType::kFloat32,
-                op << ": the CUDA backend computes in float32, got " << dtype_name(t.dtype()));
+  check_backend_dtypes(op, Device::cuda(), tensors);
 }
 
 namespace {
@@ -79,6 +79,12 @@ kernels::cuda::ReduceGeometry reduce_geometry(const Shape& input, const Shape& k
   return g;
 }
 
+void gemm_zeroed(const Tensor& c, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const Tensor& a,
+                 int64_t lda, const Tensor& b, int64_t ldb) {
+  c.zero();
+  gemm(c.device().index, trans_a, trans_b, m, n, k, 1.f, f32(a), lda, f32(b), ldb, 0.f, f32(c), n);
+}
+
 void column_sum(const Tensor& x, int64_t rows, int64_t cols, const Tensor& y) {
   const int device = x.device().index;
   DeviceBuffer scratch(device, sizeof(double) * kernels::cuda::column_sum_scratch(rows, cols));
@@ -98,13 +104,6 @@ void reduce_sum(const Tensor& x, const Shape& keep, const Tensor& y, float facto
   } else {
     kernels::cuda::reduce_sum(f32(x), g, f32(y), factor, stream);
   }
-}
-
-std::vector<int64_t> host_indices(const Tensor& t) {
-  GRAIN_CHECK(t.dtype() == DType::kInt64, "host_indices: int64 expected, got " << dtype_name(t.dtype()));
-  const Tensor host = t.to(Device::cpu());
-  const int64_t* p = static_cast<const int64_t*>(host.raw_data());
-  return std::vector<int64_t>(p, p + host.numel());
 }
 
 }  // namespace grain::cuda

@@ -1,6 +1,6 @@
-// defines: helpers shared by the CUDA halves of the ops (engine/ops/*.cu):
-//          typed device pointers with dtype checks, broadcast and reduction
-//          geometry for kernels/cuda, host copies of small index tensors.
+// defines: helpers shared by the CUDA halves of the ops (engine/ops/*.cu) and
+//          the optimisers: typed device pointers, the float32 check, broadcast
+//          and reduction geometry for kernels/cuda.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +11,8 @@
 
 namespace grain::cuda {
 
-// The CUDA backend computes in float32 (bfloat16 arrives with mixed precision).
+// The CUDA backend computes in float32 (check_backend_dtypes, engine/backend.h;
+// the ops check in their .cpp, the optimisers here).
 void require_float32(const char* op, const std::vector<Tensor>& tensors);
 
 inline float* f32(const Tensor& t) { return static_cast<float*>(t.raw_data()); }
@@ -28,11 +29,11 @@ kernels::cuda::ReduceGeometry reduce_geometry(const Shape& input, const Shape& k
 // values. Uses the coalesced column path when the kept dims are trailing
 // (bias gradients, most broadcast reductions), the general kernel otherwise.
 void reduce_sum(const Tensor& x, const Shape& keep, const Tensor& y, float factor);
+// c [m, n] = op(a) op(b) through cuda::gemm (row-major, leading dims lda, ldb
+// and n), c zeroed first so that an empty inner dimension (k = 0) gives zeros.
+void gemm_zeroed(const Tensor& c, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const Tensor& a,
+                 int64_t lda, const Tensor& b, int64_t ldb);
 // y[c] = sum over rows of a row-major [rows, cols] tensor x (coalesced, deterministic).
 void column_sum(const Tensor& x, int64_t rows, int64_t cols, const Tensor& y);
-
-// int64 values of a (small) device tensor, copied to the host: used to check
-// ids and targets against the vocabulary before a kernel indexes with them.
-std::vector<int64_t> host_indices(const Tensor& t);
 
 }  // namespace grain::cuda

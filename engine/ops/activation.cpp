@@ -1,4 +1,4 @@
-// defines: relu, tanh, sigmoid (see activation.h)
+// defines: relu, tanh, sigmoid, activation_forward_cpu, activation_backward_cpu (see activation.h)
 //
 // The backward of each is written in terms of the saved output y, so the
 // input need not be kept (relu: y > 0 iff x > 0).
@@ -13,8 +13,6 @@
 namespace grain {
 
 namespace {
-
-enum class Activation { kRelu, kTanh, kSigmoid };
 
 constexpr const char* name_of(Activation a) {
   return a == Activation::kRelu ? "relu" : a == Activation::kTanh ? "tanh" : "sigmoid";
@@ -70,26 +68,50 @@ void backward_cpu(const T* __restrict dy, const T* __restrict y, T* __restrict d
   });
 }
 
-template <Activation A>
-Tensor activation(const Tensor& x) {
-  constexpr const char* op = name_of(A);
-  GRAIN_CUDA_DISPATCH(x.device(), op, activation_cuda(op, x));
-  Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
-  dispatch_floating(x.dtype(), op, [&]<typename T>() { forward_cpu<A>(x.data<T>(), y.data<T>(), x.numel()); });
-  record(op, {x}, y, [y_saved = y.detach()](const Tensor& dy, const std::vector<bool>&) {
-    Tensor dx = Tensor::empty(dy.shape(), dy.dtype(), dy.device());
-    dispatch_floating(dy.dtype(), op, [&]<typename T>() {
-      backward_cpu<A>(dy.data<T>(), y_saved.data<T>(), dx.data<T>(), dy.numel());
-    });
-    return std::vector<Tensor>{dx};
-  });
-  return y;
+// Calls fn.template operator()<A>() with the kind as a template argument.
+template <typename Fn>
+void dispatch_activation(Activation kind, Fn&& fn) {
+  switch (kind) {
+    case Activation::kRelu: return fn.template operator()<Activation::kRelu>();
+    case Activation::kTanh: return fn.template operator()<Activation::kTanh>();
+    case Activation::kSigmoid: return fn.template operator()<Activation::kSigmoid>();
+  }
 }
 
 }  // namespace
 
-Tensor relu(const Tensor& x) { return activation<Activation::kRelu>(x); }
-Tensor tanh(const Tensor& x) { return activation<Activation::kTanh>(x); }
-Tensor sigmoid(const Tensor& x) { return activation<Activation::kSigmoid>(x); }
+void activation_forward_cpu(Activation kind, const Tensor& x, const Tensor& y) {
+  dispatch_activation(kind, [&]<Activation A>() {
+    dispatch_floating(x.dtype(), name_of(A),
+                      [&]<typename T>() { forward_cpu<A>(x.data<T>(), y.data<T>(), x.numel()); });
+  });
+}
+
+void activation_backward_cpu(Activation kind, const Tensor& y, const Tensor& dy, const Tensor& dx) {
+  dispatch_activation(kind, [&]<Activation A>() {
+    dispatch_floating(dy.dtype(), name_of(A), [&]<typename T>() {
+      backward_cpu<A>(dy.data<T>(), y.data<T>(), dx.data<T>(), dy.numel());
+    });
+  });
+}
+
+namespace {
+Tensor activation(Activation kind, const Tensor& x) {
+  const char* op = name_of(kind);
+  check_backend_dtypes(op, x.device(), {x});
+  Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
+  GRAIN_DISPATCH(x.device(), op, activation_forward, kind, x, y);
+  record(op, {x}, y, [kind, op, y_saved = y.detach()](const Tensor& dy, const std::vector<bool>&) {
+    Tensor dx = Tensor::empty(dy.shape(), dy.dtype(), dy.device());
+    GRAIN_DISPATCH(dy.device(), op, activation_backward, kind, y_saved, dy, dx);
+    return std::vector<Tensor>{dx};
+  });
+  return y;
+}
+}  // namespace
+
+Tensor relu(const Tensor& x) { return activation(Activation::kRelu, x); }
+Tensor tanh(const Tensor& x) { return activation(Activation::kTanh, x); }
+Tensor sigmoid(const Tensor& x) { return activation(Activation::kSigmoid, x); }
 
 }  // namespace grain

@@ -1,7 +1,5 @@
-// defines: activation_cuda (see activation.h) — kernels/cuda/elementwise
-#include <cstring>
-
-#include "engine/autograd.h"
+// defines: activation_forward_cuda, activation_backward_cuda (see activation.h)
+// — kernels/cuda/elementwise
 #include "engine/cuda/context.h"
 #include "engine/cuda/op_support.h"
 #include "engine/ops/activation.h"
@@ -11,23 +9,21 @@ namespace grain {
 
 namespace kc = kernels::cuda;
 
-Tensor activation_cuda(const char* op, const Tensor& x) {
-  cuda::require_float32(op, {x});
-  const kc::Activation act = std::strcmp(op, "relu") == 0   ? kc::Activation::kRelu
-                             : std::strcmp(op, "tanh") == 0 ? kc::Activation::kTanh
-                                                            : kc::Activation::kSigmoid;
-  const int device = x.device().index;
-  Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
-  kc::activation_forward(act, cuda::f32(x), cuda::f32(y), x.numel(), cuda::context(device).stream());
-  cuda::after_op(op, device);
-  record(op, {x}, y, [op, act, device, y_saved = y.detach()](const Tensor& dy, const std::vector<bool>&) {
-    Tensor dx = Tensor::empty(dy.shape(), dy.dtype(), dy.device());
-    kc::activation_backward(act, cuda::f32(y_saved), cuda::f32(dy), cuda::f32(dx), dy.numel(),
-                            cuda::context(device).stream());
-    cuda::after_op(op, device);
-    return std::vector<Tensor>{dx};
-  });
-  return y;
+namespace {
+kc::Activation kernel_kind(Activation kind) {
+  return kind == Activation::kRelu   ? kc::Activation::kRelu
+         : kind == Activation::kTanh ? kc::Activation::kTanh
+                                     : kc::Activation::kSigmoid;
+}
+}  // namespace
+
+void activation_forward_cuda(Activation kind, const Tensor& x, const Tensor& y) {
+  kc::activation_forward(kernel_kind(kind), cuda::f32(x), cuda::f32(y), x.numel(), cuda::context(x.device()).stream());
+}
+
+void activation_backward_cuda(Activation kind, const Tensor& y, const Tensor& dy, const Tensor& dx) {
+  kc::activation_backward(kernel_kind(kind), cuda::f32(y), cuda::f32(dy), cuda::f32(dx), dy.numel(),
+                          cuda::context(dy.device()).stream());
 }
 
 }  // namespace grain

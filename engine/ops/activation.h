@@ -12,10 +12,17 @@ Tensor tanh(const Tensor& x);
 // y = 1 / (1 + exp(-x)); dx = dy y (1 - y).
 Tensor sigmoid(const Tensor& x);
 
-// ---- CUDA backend: defined in activation.cu, compiled only with the CUDA backend;
-// activation.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+// ---- Backends (engine/backend.h): activation.cpp records, GRAIN_DISPATCH
+// calls the _cpu half (activation.cpp) or the _cuda half (activation.cu, CUDA
+// builds only).
 
-// y = relu/tanh/sigmoid(x) by name ("relu", "tanh", "sigmoid"); records its backward.
-Tensor activation_cuda(const char* op, const Tensor& x);
+enum class Activation { kRelu, kTanh, kSigmoid };
+
+// y = the activation of x (y allocated like x).
+void activation_forward_cpu(Activation kind, const Tensor& x, const Tensor& y);
+void activation_forward_cuda(Activation kind, const Tensor& x, const Tensor& y);
+// dx = dy times the derivative, written through the saved output y.
+void activation_backward_cpu(Activation kind, const Tensor& y, const Tensor& dy, const Tensor& dx);
+void activation_backward_cuda(Activation kind, const Tensor& y, const Tensor& dy, const Tensor& dx);
 
 }  // namespace grain

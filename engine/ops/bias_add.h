@@ -8,10 +8,14 @@ namespace grain {
 // x [..., C], b [C] -> y [..., C], y = x + b. dx = dy, db = sum over all but the last dim of dy.
 Tensor bias_add(const Tensor& x, const Tensor& b);
 
-// ---- CUDA backend: defined in bias_add.cu, compiled only with the CUDA backend;
-// bias_add.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+// ---- Backends (engine/backend.h): bias_add.cpp records, GRAIN_DISPATCH calls
+// the _cpu half (bias_add.cpp) or the _cuda half (bias_add.cu, CUDA builds only).
 
-// y = x + b along the last dim; records its backward.
-Tensor bias_add_cuda(const Tensor& x, const Tensor& b);
+// y [..., C] = x + b.
+void bias_add_forward_cpu(const Tensor& x, const Tensor& b, const Tensor& y);
+void bias_add_forward_cuda(const Tensor& x, const Tensor& b, const Tensor& y);
+// db [C] = the sum of dy's rows (dx = dy needs no arithmetic).
+void bias_add_backward_cpu(const Tensor& dy, const Tensor& db);
+void bias_add_backward_cuda(const Tensor& dy, const Tensor& db);
 
 }  // namespace grain

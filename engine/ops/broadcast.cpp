@@ -1,4 +1,4 @@
-// defines: broadcasting helpers (see broadcast.h)
+// defines: broadcasting helpers, sum_to_shape_cpu (see broadcast.h)
 #include "engine/ops/broadcast.h"
 
 #include "engine/backend.h"
@@ -38,16 +38,21 @@ int64_t BroadcastIndex::operator()(int64_t output_index) const {
   return in;
 }
 
-Tensor sum_to_shape(const Tensor& g, const Shape& target) {
-  if (g.shape() == target) return g;
-  GRAIN_CUDA_DISPATCH(g.device(), "sum_to_shape", sum_to_shape_cuda(g, target));
-  Tensor out = Tensor::zeros(target, g.dtype(), g.device());
-  const BroadcastIndex index(target, g.shape());
+void sum_to_shape_cpu(const Tensor& g, const Tensor& out) {
+  out.zero();
+  const BroadcastIndex index(out.shape(), g.shape());
   dispatch_floating(g.dtype(), "sum_to_shape", [&]<typename T>() {
     const T* src = g.data<T>();
     T* dst = out.data<T>();
     for (int64_t i = 0; i < g.numel(); ++i) dst[index(i)] += src[i];
   });
+}
+
+Tensor sum_to_shape(const Tensor& g, const Shape& target) {
+  if (g.shape() == target) return g;
+  check_backend_dtypes("sum_to_shape", g.device(), {g});
+  Tensor out = Tensor::empty(target, g.dtype(), g.device());
+  GRAIN_DISPATCH(g.device(), "sum_to_shape", sum_to_shape, g, out);
   return out;
 }
 

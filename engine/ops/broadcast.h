@@ -24,13 +24,16 @@ class BroadcastIndex {
 };
 
 // Sums g over the dims that broadcasting expanded, giving a tensor of
-// `target` shape (the gradient of a broadcast input). CPU.
+// `target` shape (the gradient of a broadcast input); g itself when its
+// shape is the target.
 Tensor sum_to_shape(const Tensor& g, const Shape& target);
 
-// ---- CUDA backend: defined in broadcast.cu, compiled only with the CUDA backend;
-// broadcast.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+// ---- Backends (engine/backend.h): sum_to_shape allocates, GRAIN_DISPATCH
+// calls the _cpu half (broadcast.cpp) or the _cuda half (broadcast.cu, CUDA
+// builds only).
 
-// Sums g over its broadcast dims down to `target` (no graph).
-Tensor sum_to_shape_cuda(const Tensor& g, const Shape& target);
+// out (allocated at the target shape) = g summed over its broadcast dims.
+void sum_to_shape_cpu(const Tensor& g, const Tensor& out);
+void sum_to_shape_cuda(const Tensor& g, const Tensor& out);
 
 }  // namespace grain

@@ -141,7 +141,7 @@ void for_each_piece(const kernels::ConvGeometry& g, int64_t s_begin, int64_t s_e
 }
 
 template <typename T>
-void conv_forward_cpu(const Tensor& x, const Tensor& w, const Tensor& b, const kernels::ConvGeometry& g, Tensor& y) {
+void forward_cpu(const Tensor& x, const Tensor& w, const Tensor& b, const kernels::ConvGeometry& g, const Tensor& y) {
   const int64_t cout = w.size(0), patch = g.patch(), total = x.size(0) * g.out_d;
   if constexpr (std::is_same_v<T, float>) {
     if (use_direct<T>(g, cout, kernels::DirectConvPass::kForward)) {
@@ -179,8 +179,8 @@ void conv_forward_cpu(const Tensor& x, const Tensor& w, const Tensor& b, const k
 }
 
 template <typename T>
-void conv_backward_cpu(const Tensor& x, const Tensor& w, const kernels::ConvGeometry& g, const Tensor& dy,
-                       Tensor* dx, Tensor* dw, Tensor* db) {
+void backward_cpu(const Tensor& x, const Tensor& w, const kernels::ConvGeometry& g, const Tensor& dy,
+                  const Tensor* dx, const Tensor* dw, const Tensor* db) {
   const int64_t cout = w.size(0), patch = g.patch(), total = x.size(0) * g.out_d;
   if constexpr (std::is_same_v<T, float>) {
     // Each gradient the direct kernels support is taken here and dropped from the GEMM pass below.
@@ -243,6 +243,23 @@ void conv_backward_cpu(const Tensor& x, const Tensor& w, const kernels::ConvGeom
   }
 }
 
+}  // namespace
+
+void conv_forward_cpu(const Tensor& x, const Tensor& w, const Tensor& b, const kernels::ConvGeometry& g,
+                      const Conv3dParams&, const Tensor& y) {
+  dispatch_floating(x.dtype(), "conv", [&]<typename T>() { forward_cpu<T>(x, w, b, g, y); });
+}
+
+void conv_backward_cpu(const Tensor& x, const Tensor& w, const Tensor& dy, const kernels::ConvGeometry& g,
+                       const Conv3dParams&, const Tensor& dx, const Tensor& dw, const Tensor& db) {
+  dispatch_floating(dy.dtype(), "conv backward", [&]<typename T>() {
+    backward_cpu<T>(x, w, g, dy, dx.defined() ? &dx : nullptr, dw.defined() ? &dw : nullptr,
+                    db.defined() ? &db : nullptr);
+  });
+}
+
+namespace {
+
 Tensor conv3d_impl(const char* op, const Tensor& x, const Tensor& w, const Tensor& b, const Conv3dParams& p) {
   const Device device = common_device(op, {x, w, b});
   check_same_dtype(op, {x, w, b});
@@ -253,17 +270,15 @@ Tensor conv3d_impl(const char* op, const Tensor& x, const Tensor& w, const Tenso
   GRAIN_CHECK(!b.defined() || (b.dim() == 1 && b.size(0) == w.size(0)),
               op << ": bias must be [" << w.size(0) << "], got " << b.shape());
   const kernels::ConvGeometry g = geometry(op, x.shape(), w.shape(), p);
+  check_backend_dtypes(op, device, {x, w, b});
   Tensor y = Tensor::empty({x.size(0), g.out_d, g.out_h, g.out_w, w.size(0)}, x.dtype(), device);
-  GRAIN_CUDA_DISPATCH(device, op, conv_cuda(op, x, w, b, p, y));
-  dispatch_floating(x.dtype(), op, [&]<typename T>() { conv_forward_cpu<T>(x, w, b, g, y); });
-  record(op, {x, w, b}, y, [x, w, g, op](const Tensor& dy, const std::vector<bool>& need) {
+  GRAIN_DISPATCH(device, op, conv_forward, x, w, b, g, p, y);
+  record(op, {x, w, b}, y, [x, w, g, p, op](const Tensor& dy, const std::vector<bool>& need) {
     Tensor dx, dw, db;
-    if (need[0]) dx = Tensor::empty(x.shape(), x.dtype(), x.device());
-    if (need[1]) dw = Tensor::empty(w.shape(), w.dtype(), w.device());
-    if (need[2]) db = Tensor::empty({w.size(0)}, w.dtype(), w.device());
-    dispatch_floating(dy.dtype(), op, [&]<typename T>() {
-      conv_backward_cpu<T>(x, w, g, dy, need[0] ? &dx : nullptr, need[1] ? &dw : nullptr, need[2] ? &db : nullptr);
-    });
+    if (need[0]) dx = Tensor::empty(x.shape(), dy.dtype(), dy.device());
+    if (need[1]) dw = Tensor::empty(w.shape(), dy.dtype(), dy.device());
+    if (need[2]) db = Tensor::empty({w.size(0)}, dy.dtype(), dy.device());
+    GRAIN_DISPATCH(dy.device(), op, conv_backward, x, w, dy, g, p, dx, dw, db);
     return std::vector<Tensor>{dx, dw, db};
   });
   return y;

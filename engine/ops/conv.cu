@@ -1,4 +1,4 @@
-// defines: conv_cuda, conv_run_direction (see conv.h) — cuDNN
+// defines: conv_forward_cuda, conv_backward_cuda, conv_run_direction (see conv.h) — cuDNN
 //
 // Activations stay channels-last: cuDNN is told the tensors are NDHWC and the
 // filters NDHWC (Cout, kT, kH, kW, Cin), which is how the engine stores them,
@@ -13,7 +13,6 @@
 #include <sstream>
 #include <string>
 
-#include "engine/autograd.h"
 #include "engine/cuda/check.h"
 #include "engine/cuda/context.h"
 #include "engine/cuda/cudnn_descriptors.h"
@@ -197,9 +196,8 @@ ConvAlgoChoice conv_run_direction(ConvDirection direction, const Tensor& x, cons
              cuda::f32(y));
 }
 
-Tensor conv_cuda(const char* op, const Tensor& x, const Tensor& w, const Tensor& b, const Conv3dParams& params,
-                 Tensor y) {
-  cuda::require_float32(op, {x, w, b});
+void conv_forward_cuda(const Tensor& x, const Tensor& w, const Tensor& b, const kernels::ConvGeometry&,
+                       const Conv3dParams& params, const Tensor& y) {
   const int device = x.device().index;
   run(ConvDirection::kForward, device, x.shape(), w.shape(), y.shape(), params, cuda::f32(x), cuda::f32(w),
       cuda::f32(y));
@@ -207,28 +205,21 @@ Tensor conv_cuda(const char* op, const Tensor& x, const Tensor& w, const Tensor&
   if (b.defined())
     kernels::cuda::bias_add(cuda::f32(y), cuda::f32(b), cuda::f32(y), y.numel() / cout, cout,
                             cuda::context(device).stream());
-  cuda::after_op(op, device);
-  record(op, {x, w, b}, y, [x, w, params, op, device](const Tensor& dy, const std::vector<bool>& need) {
-    Tensor dx, dw, db;
-    if (need[0]) {
-      dx = Tensor::empty(x.shape(), dy.dtype(), dy.device());
-      run(ConvDirection::kBackwardData, device, x.shape(), w.shape(), dy.shape(), params, cuda::f32(dx),
-          cuda::f32(w), cuda::f32(dy));
-    }
-    if (need[1]) {
-      dw = Tensor::empty(w.shape(), dy.dtype(), dy.device());
-      run(ConvDirection::kBackwardFilter, device, x.shape(), w.shape(), dy.shape(), params, cuda::f32(x),
-          cuda::f32(dw), cuda::f32(dy));
-    }
-    if (need[2]) {
-      const int64_t cout = w.size(0);
-      db = Tensor::empty({cout}, dy.dtype(), dy.device());
-      cuda::column_sum(dy, dy.numel() / cout, cout, db);
-    }
-    cuda::after_op(op, device);
-    return std::vector<Tensor>{dx, dw, db};
-  });
-  return y;
+}
+
+void conv_backward_cuda(const Tensor& x, const Tensor& w, const Tensor& dy, const kernels::ConvGeometry&,
+                        const Conv3dParams& params, const Tensor& dx, const Tensor& dw, const Tensor& db) {
+  const int device = dy.device().index;
+  if (dx.defined())
+    run(ConvDirection::kBackwardData, device, x.shape(), w.shape(), dy.shape(), params, cuda::f32(dx), cuda::f32(w),
+        cuda::f32(dy));
+  if (dw.defined())
+    run(ConvDirection::kBackwardFilter, device, x.shape(), w.shape(), dy.shape(), params, cuda::f32(x), cuda::f32(dw),
+        cuda::f32(dy));
+  if (db.defined()) {
+    const int64_t cout = w.size(0);
+    cuda::column_sum(dy, dy.numel() / cout, cout, db);
+  }
 }
 
 }  // namespace grain

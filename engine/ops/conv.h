@@ -12,6 +12,7 @@
 #include <string>
 
 #include "engine/tensor.h"
+#include "kernels/cpu/vol2col.h"
 
 namespace grain {
 
@@ -35,13 +36,23 @@ Tensor conv3d(const Tensor& x, const Tensor& w, const Tensor& b, const Conv3dPar
 // x (N, H, W, Cin), w (Cout, kH, kW, Cin), b (Cout) or undefined -> y (N, Ho, Wo, Cout); conv3d with T = 1.
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& params = {});
 
-// ---- CUDA backend: defined in conv.cu, compiled only with the CUDA backend;
-// conv.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+// ---- Backends (engine/backend.h): conv.cpp checks the shapes and records,
+// GRAIN_DISPATCH calls the _cpu half (conv.cpp: direct kernels or vol2col +
+// GEMM) or the _cuda half (conv.cu: cuDNN; CUDA builds only). Both take the
+// geometry conv3d checked and the parameters it came from; conv2d is conv3d
+// on a depth-1 volume.
 
-// Fills y (already allocated at the output shape) with conv(x, w) + b through
-// cuDNN and records the backward (bwd-data, bwd-filter, bias sum).
-Tensor conv_cuda(const char* op, const Tensor& x, const Tensor& w, const Tensor& b, const Conv3dParams& params,
-                 Tensor y);
+// y (N, To, Ho, Wo, Cout) = conv(x, w) + b (b where defined).
+void conv_forward_cpu(const Tensor& x, const Tensor& w, const Tensor& b, const kernels::ConvGeometry& g,
+                      const Conv3dParams& params, const Tensor& y);
+void conv_forward_cuda(const Tensor& x, const Tensor& w, const Tensor& b, const kernels::ConvGeometry& g,
+                       const Conv3dParams& params, const Tensor& y);
+// dx (backward-data), dw (backward-filter), db (the sum of dy's rows), each
+// where defined (allocated at its input's shape).
+void conv_backward_cpu(const Tensor& x, const Tensor& w, const Tensor& dy, const kernels::ConvGeometry& g,
+                       const Conv3dParams& params, const Tensor& dx, const Tensor& dw, const Tensor& db);
+void conv_backward_cuda(const Tensor& x, const Tensor& w, const Tensor& dy, const kernels::ConvGeometry& g,
+                        const Conv3dParams& params, const Tensor& dx, const Tensor& dw, const Tensor& db);
 
 // What autotuning chose for one direction of one shape (for conv3d_bench).
 struct ConvAlgoChoice {

@@ -9,10 +9,25 @@ namespace grain {
 // dlogits = dy (softmax(logits) - onehot(t)) / N.
 Tensor cross_entropy(const Tensor& logits, const Tensor& targets);
 
-// ---- CUDA backend: defined in cross_entropy.cu, compiled only with the CUDA backend;
-// cross_entropy.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+// ---- Backends (engine/backend.h): cross_entropy.cpp checks the targets and
+// records, GRAIN_DISPATCH calls the _cpu half (cross_entropy.cpp) or the
+// _cuda half (cross_entropy.cu, CUDA builds only).
 
-// Mean softmax cross-entropy (the fused kernel with L = 1); records its backward.
-Tensor cross_entropy_cuda(const Tensor& logits, const Tensor& targets);
+// What the forward keeps for the backward: the CUDA backend the per-sample
+// log-sum-exp [N]; the CPU recomputes it and leaves lse undefined.
+struct CrossEntropySaved {
+  Tensor lse;
+};
+
+// loss (a scalar) = the mean softmax cross-entropy.
+void cross_entropy_forward_cpu(const Tensor& logits, const Tensor& targets, const Tensor& loss,
+                               CrossEntropySaved& saved);
+void cross_entropy_forward_cuda(const Tensor& logits, const Tensor& targets, const Tensor& loss,
+                                CrossEntropySaved& saved);
+// dlogits = dy (softmax(logits) - onehot(t)) / N.
+void cross_entropy_backward_cpu(const Tensor& logits, const Tensor& targets, const CrossEntropySaved& saved,
+                                const Tensor& dy, const Tensor& dlogits);
+void cross_entropy_backward_cuda(const Tensor& logits, const Tensor& targets, const CrossEntropySaved& saved,
+                                 const Tensor& dy, const Tensor& dlogits);
 
 }  // namespace grain

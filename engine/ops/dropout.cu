@@ -6,12 +6,8 @@
 
 namespace grain {
 
-Tensor dropout_mask_cuda(const Tensor& x, double p, uint64_t seed, uint64_t offset) {
-  cuda::require_float32("dropout", {x});
-  Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
+void dropout_mask_cuda(const Tensor& x, double p, uint64_t seed, uint64_t offset, const Tensor& y) {
   kernels::cuda::dropout(cuda::f32(x), cuda::f32(y), x.numel(), p, seed, offset, cuda::context(x.device()).stream());
-  cuda::after_op("dropout", x.device().index);
-  return y;
 }
 
 }  // namespace grain

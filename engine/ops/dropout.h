@@ -15,10 +15,12 @@ namespace grain {
 // batch's mask for its rows).
 Tensor dropout(const Tensor& x, double p, uint64_t seed, bool training = true, uint64_t offset = 0);
 
-// ---- CUDA backend: defined in dropout.cu, compiled only with the CUDA backend;
-// dropout.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+// ---- Backends (engine/backend.h): dropout.cpp records, GRAIN_DISPATCH calls
+// the _cpu half (dropout.cpp) or the _cuda half (dropout.cu, CUDA builds only).
 
-// The masked, rescaled copy of x (no graph; dropout() records).
-Tensor dropout_mask_cuda(const Tensor& x, double p, uint64_t seed, uint64_t offset);
+// y = the masked, rescaled copy of x (y allocated like x); the forward and,
+// on dy, the backward.
+void dropout_mask_cpu(const Tensor& x, double p, uint64_t seed, uint64_t offset, const Tensor& y);
+void dropout_mask_cuda(const Tensor& x, double p, uint64_t seed, uint64_t offset, const Tensor& y);
 
 }  // namespace grain

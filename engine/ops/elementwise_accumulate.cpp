@@ -1,4 +1,4 @@
-// defines: gradient accumulation arithmetic (see elementwise_accumulate.h)
+// defines: gradient accumulation arithmetic, add_into_cpu (see elementwise_accumulate.h)
 #include "engine/ops/elementwise_accumulate.h"
 
 #include "engine/backend.h"
@@ -15,9 +15,7 @@ void check_pair(const char* op, const Tensor& a, const Tensor& b) {
 }
 }  // namespace
 
-void add_into(const Tensor& dst, const Tensor& src) {
-  check_pair("add_into", dst, src);
-  GRAIN_CUDA_DISPATCH(dst.device(), "add_into", add_into_cuda(dst, src));
+void add_into_cpu(const Tensor& dst, const Tensor& src) {
   dispatch_floating(dst.dtype(), "add_into", [&]<typename T>() {
     T* d = dst.data<T>();
     const T* s = src.data<T>();
@@ -25,6 +23,12 @@ void add_into(const Tensor& dst, const Tensor& src) {
 #pragma omp parallel for if (n > 65536)
     for (int64_t i = 0; i < n; ++i) d[i] += s[i];
   });
+}
+
+void add_into(const Tensor& dst, const Tensor& src) {
+  check_pair("add_into", dst, src);
+  check_backend_dtypes("add_into", dst.device(), {dst, src});
+  GRAIN_DISPATCH(dst.device(), "add_into", add_into, dst, src);
 }
 
 Tensor add_values(const Tensor& a, const Tensor& b) {

@@ -7,9 +7,7 @@
 namespace grain {
 
 void add_into_cuda(const Tensor& dst, const Tensor& src) {
-  cuda::require_float32("add_into", {dst, src});
   kernels::cuda::add_into(cuda::f32(dst), cuda::f32(src), dst.numel(), cuda::context(dst.device()).stream());
-  cuda::after_op("add_into", dst.device().index);
 }
 
 }  // namespace grain

@@ -14,10 +14,13 @@ void add_into(const Tensor& dst, const Tensor& src);
 // leaf.grad += g; allocates the gradient buffer (a copy of g) on first use.
 void accumulate_into_leaf(TensorImpl* leaf, const Tensor& g);
 
-// ---- CUDA backend: defined in elementwise_accumulate.cu, compiled only with the CUDA backend;
-// elementwise_accumulate.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+// ---- Backends (engine/backend.h): add_into checks, GRAIN_DISPATCH calls the
+// _cpu half (elementwise_accumulate.cpp) or the _cuda half
+// (elementwise_accumulate.cu, CUDA builds only).
 
-// dst += src in place (no graph).
+// dst += src in place (no graph): autograd's accumulation, the one backend
+// arithmetic that adds into its output.
+void add_into_cpu(const Tensor& dst, const Tensor& src);
 void add_into_cuda(const Tensor& dst, const Tensor& src);
 
 }  // namespace grain

@@ -9,10 +9,15 @@ namespace grain {
 // dweight[v] = sum of dy[s] over the s with ids[s] = v; ids get no gradient.
 Tensor embedding(const Tensor& ids, const Tensor& weight);
 
-// ---- CUDA backend: defined in embedding.cu, compiled only with the CUDA backend;
-// embedding.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+// ---- Backends (engine/backend.h): embedding.cpp checks the ids and records,
+// GRAIN_DISPATCH calls the _cpu half (embedding.cpp) or the _cuda half
+// (embedding.cu, CUDA builds only).
 
-// y = weight[ids]; checks the ids on the host; records its backward.
-Tensor embedding_cuda(const Tensor& ids, const Tensor& weight);
+// y [S..., E] = weight[ids].
+void embedding_forward_cpu(const Tensor& ids, const Tensor& weight, const Tensor& y);
+void embedding_forward_cuda(const Tensor& ids, const Tensor& weight, const Tensor& y);
+// dweight [V, E] = dy's rows summed by id.
+void embedding_backward_cpu(const Tensor& ids, const Tensor& dy, const Tensor& dweight);
+void embedding_backward_cuda(const Tensor& ids, const Tensor& dy, const Tensor& dweight);
 
 }  // namespace grain

@@ -1,4 +1,4 @@
-// defines: lstm (see lstm.h)
+// defines: lstm, lstm_forward_cpu, lstm_backward_cpu (see lstm.h)
 //
 // CPU: per layer and direction, the input projection of all T steps is one
 // GEMM ([N T, in] x [in, 4H]); the recurrence is one small GEMM per step. The
@@ -9,7 +9,7 @@
 
 #include <cmath>
 #include <cstring>
-#include <memory>
+#include <utility>
 
 #include "engine/autograd.h"
 #include "engine/backend.h"
@@ -20,27 +20,19 @@ namespace grain {
 
 namespace {
 
-// What the forward keeps for the backward, per (layer, direction).
-struct LstmSaved {
-  std::vector<Tensor> layer_inputs;  // per layer: [N, T, in_l]
-  std::vector<Tensor> gates;         // per (l, d): [T, N, 4H] activated i, f, g, o
-  std::vector<Tensor> cells;         // per (l, d): [T, N, H] c_t
-  std::vector<Tensor> h_prev;        // per (l, d): [T, N, H] state before step t
-  std::vector<Tensor> c_prev;
-};
-
 template <typename T>
 T sigmoid(T v) { return T(1) / (T(1) + std::exp(-v)); }
 
 template <typename T>
-void lstm_forward_cpu(const Tensor& x, const Tensor& h0, const Tensor& c0, const std::vector<Tensor>& w,
-                      const LstmParams& p, LstmOutput& out, LstmSaved& saved) {
+void forward_cpu(const Tensor& x, const Tensor& h0, const Tensor& c0, const std::vector<Tensor>& w,
+                 const LstmParams& p, const LstmOutput& out, LstmSaved& saved) {
   const int64_t n = x.size(0), steps = x.size(1), hid = p.hidden, dirs = p.directions(), g4 = 4 * hid;
   Tensor layer_input = x;
   for (int64_t l = 0; l < p.layers; ++l) {
     const int64_t in = layer_input.size(2);
     saved.layer_inputs.push_back(layer_input);
-    Tensor layer_out = Tensor::empty({n, steps, dirs * hid}, x.dtype());
+    // The last layer writes the op's output.
+    Tensor layer_out = l == p.layers - 1 ? out.output : Tensor::empty({n, steps, dirs * hid}, x.dtype());
     for (int64_t d = 0; d < dirs; ++d) {
       const int64_t k = l * dirs + d;
       const T* w_ih = w[4 * k].data<T>();
@@ -92,14 +84,13 @@ void lstm_forward_cpu(const Tensor& x, const Tensor& h0, const Tensor& c0, const
     }
     layer_input = layer_out;
   }
-  out.output = layer_input;
 }
 
 // grads: [dx, dh0, dc0, weights...] as in the inputs of the node.
 template <typename T>
-std::vector<Tensor> lstm_backward_cpu(const std::vector<Tensor>& w, const LstmParams& p, const LstmSaved& saved,
-                                      const Tensor& d_output, const Tensor& d_hn, const Tensor& d_cn,
-                                      const std::vector<bool>& need) {
+std::vector<Tensor> backward_cpu(const std::vector<Tensor>& w, const LstmParams& p, const LstmSaved& saved,
+                                 const Tensor& d_output, const Tensor& d_hn, const Tensor& d_cn,
+                                 const std::vector<bool>& need) {
   const Tensor& x = saved.layer_inputs[0];
   const int64_t n = x.size(0), steps = x.size(1), hid = p.hidden, dirs = p.directions(), g4 = 4 * hid;
   std::vector<Tensor> grads(3 + w.size());
@@ -170,6 +161,19 @@ std::vector<Tensor> lstm_backward_cpu(const std::vector<Tensor>& w, const LstmPa
 
 }  // namespace
 
+void lstm_forward_cpu(const Tensor& x, const Tensor& h0, const Tensor& c0, const std::vector<Tensor>& weights,
+                      const LstmParams& params, bool, const LstmOutput& out, LstmSaved& saved) {
+  dispatch_floating(x.dtype(), "lstm", [&]<typename T>() { forward_cpu<T>(x, h0, c0, weights, params, out, saved); });
+}
+
+void lstm_backward_cpu(const std::vector<Tensor>& weights, const LstmParams& params, const LstmSaved& saved,
+                       const Tensor& d_output, const Tensor& d_hn, const Tensor& d_cn, const std::vector<bool>& need,
+                       std::vector<Tensor>& grads) {
+  grads = dispatch_floating(d_output.dtype(), "lstm backward", [&]<typename T>() {
+    return backward_cpu<T>(weights, params, saved, d_output, d_hn, d_cn, need);
+  });
+}
+
 LstmOutput lstm(const Tensor& x, const Tensor& h0, const Tensor& c0, const std::vector<Tensor>& weights,
                 const LstmParams& p) {
   std::vector<Tensor> inputs{x, h0, c0};
@@ -179,7 +183,7 @@ LstmOutput lstm(const Tensor& x, const Tensor& h0, const Tensor& c0, const std::
   GRAIN_CHECK(x.dim() == 3, "lstm: input must be [N, T, I], got " << x.shape());
   GRAIN_CHECK(p.layers >= 1 && p.hidden >= 1, "lstm: layers and hidden must be >= 1, got " << p.layers << " and "
                                                                                           << p.hidden);
-  const int64_t n = x.size(0), hid = p.hidden, dirs = p.directions();
+  const int64_t n = x.size(0), steps = x.size(1), hid = p.hidden, dirs = p.directions();
   GRAIN_CHECK(static_cast<int64_t>(weights.size()) == 4 * p.layers * dirs,
               "lstm: expected " << 4 * p.layers * dirs << " weight tensors (w_ih, w_hh, b_ih, b_hh per layer and "
                                 << "direction), got " << weights.size());
@@ -197,20 +201,23 @@ LstmOutput lstm(const Tensor& x, const Tensor& h0, const Tensor& c0, const std::
     GRAIN_CHECK(!s->defined() || s->shape() == (Shape{p.layers * dirs, n, hid}),
                 "lstm: initial states must be [" << p.layers * dirs << "," << n << "," << hid << "], got "
                                                  << s->shape());
-  GRAIN_CUDA_DISPATCH(device, "lstm", lstm_cuda(x, h0, c0, weights, p));
+  check_backend_dtypes("lstm", device, inputs);
 
   LstmOutput out;
-  out.h_n = Tensor::empty({p.layers * dirs, n, hid}, x.dtype());
-  out.c_n = Tensor::empty({p.layers * dirs, n, hid}, x.dtype());
-  auto saved = std::make_shared<LstmSaved>();
-  dispatch_floating(x.dtype(), "lstm", [&]<typename T>() { lstm_forward_cpu<T>(x, h0, c0, weights, p, out, *saved); });
+  out.output = Tensor::empty({n, steps, dirs * hid}, x.dtype(), device);
+  out.h_n = Tensor::empty({p.layers * dirs, n, hid}, x.dtype(), device);
+  out.c_n = Tensor::empty({p.layers * dirs, n, hid}, x.dtype(), device);
+  LstmSaved saved;
+  const bool keep_for_backward = needs_graph(inputs);
+  GRAIN_DISPATCH(device, "lstm", lstm_forward, x, h0, c0, weights, p, keep_for_backward, out, saved);
 
   std::vector<Tensor> outputs{out.output, out.h_n, out.c_n};
   record("lstm", inputs, outputs,
-         [saved, weights, p](const std::vector<Tensor>& dy, const std::vector<bool>& need) {
-           return dispatch_floating(dy[0].dtype(), "lstm backward", [&]<typename T>() {
-             return lstm_backward_cpu<T>(weights, p, *saved, dy[0], dy[1], dy[2], need);
-           });
+         [saved = std::move(saved), weights, p](const std::vector<Tensor>& dy, const std::vector<bool>& need) {
+           std::vector<Tensor> grads(3 + weights.size());
+           GRAIN_DISPATCH(dy[0].device(), "lstm backward", lstm_backward, weights, p, saved, dy[0], dy[1], dy[2],
+                          need, grads);
+           return grads;
          });
   out.output = outputs[0];
   out.h_n = outputs[1];

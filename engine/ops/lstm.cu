@@ -1,4 +1,4 @@
-// defines: lstm_cuda (see lstm.h) — cuDNN 9's RNN API
+// defines: LstmCudnnState, lstm_forward_cuda, lstm_backward_cuda (see lstm.h) — cuDNN 9's RNN API
 //
 // Layout: batch-major unpacked RNN data ([N, T, I] in, [N, T, D H] out) is
 // the engine's batch-first layout, so x and y are used in place. States are
@@ -13,11 +13,11 @@
 // optimizers and checkpoints only ever see the canonical layout.
 //
 // What the backward needs (descriptors, weight space, reserve space, x, y,
-// initial states) travels in one saved context held by the node's closure.
+// initial states) travels in LstmSaved::cudnn (lstm.h), which lstm.cpp's
+// node holds.
 #include <memory>
 #include <vector>
 
-#include "engine/autograd.h"
 #include "engine/cuda/check.h"
 #include "engine/cuda/context.h"
 #include "engine/cuda/cudnn_descriptors.h"
@@ -26,8 +26,6 @@
 #include "engine/ops/lstm.h"
 
 namespace grain {
-
-namespace {
 
 struct LstmCudnnState {
   int device = 0;
@@ -41,6 +39,8 @@ struct LstmCudnnState {
   size_t weight_bytes = 0, work_bytes = 0, reserve_bytes = 0;
   Tensor x, y, h0, c0;  // h0/c0 undefined = zeros
 };
+
+namespace {
 
 void describe(LstmCudnnState& s, const LstmParams& p, bool training) {
   cudnnHandle_t handle = cuda::context(s.device).cudnn();
@@ -109,17 +109,14 @@ const void* ptr_or_null(const Tensor& t) { return t.defined() ? t.raw_data() : n
 
 }  // namespace
 
-LstmOutput lstm_cuda(const Tensor& x, const Tensor& h0, const Tensor& c0, const std::vector<Tensor>& weights,
-                     const LstmParams& p) {
-  std::vector<Tensor> inputs{x, h0, c0};
-  inputs.insert(inputs.end(), weights.begin(), weights.end());
-  cuda::require_float32("lstm", inputs);
+void lstm_forward_cuda(const Tensor& x, const Tensor& h0, const Tensor& c0, const std::vector<Tensor>& weights,
+                       const LstmParams& p, bool keep_for_backward, const LstmOutput& out, LstmSaved& saved) {
   auto s = std::make_shared<LstmCudnnState>();
   s->device = x.device().index;
   s->n = x.size(0), s->t = x.size(1), s->in = x.size(2), s->hid = p.hidden, s->layers = p.layers;
   s->dirs = p.directions();
   GRAIN_CHECK(s->t > 0 && s->n > 0, "lstm (cuDNN): empty batch or sequence " << x.shape());
-  const bool training = needs_graph(inputs);
+  const bool training = keep_for_backward;
   describe(*s, p, training);
   cuda::Context& ctx = cuda::context(s->device);
 
@@ -129,67 +126,59 @@ LstmOutput lstm_cuda(const Tensor& x, const Tensor& h0, const Tensor& c0, const 
   if (training) s->reserve_space = cuda::DeviceBuffer(s->device, s->reserve_bytes);
   cuda::DeviceBuffer work(s->device, s->work_bytes);
 
-  LstmOutput out;
-  out.output = Tensor::empty({s->n, s->t, s->dirs * s->hid}, x.dtype(), x.device());
-  out.h_n = Tensor::empty({s->layers * s->dirs, s->n, s->hid}, x.dtype(), x.device());
-  out.c_n = Tensor::empty({s->layers * s->dirs, s->n, s->hid}, x.dtype(), x.device());
   GRAIN_CUDNN_CHECK(cudnnRNNForward(ctx.cudnn(), s->rnn, training ? CUDNN_FWD_MODE_TRAINING : CUDNN_FWD_MODE_INFERENCE,
                                     s->seq_lengths.as<int32_t>(), s->x_desc, x.raw_data(), s->y_desc,
                                     out.output.raw_data(), s->h_desc, ptr_or_null(h0), out.h_n.raw_data(), s->c_desc,
                                     ptr_or_null(c0), out.c_n.raw_data(), s->weight_bytes, s->weight_space.data(),
                                     s->work_bytes, work.data(), training ? s->reserve_bytes : 0,
                                     training ? s->reserve_space.data() : nullptr));
-  cuda::after_op("lstm", s->device);
-  if (!training) return out;
+  if (!training) return;
 
   s->x = x.detach();
   s->y = out.output.detach();
   s->h0 = h0.defined() ? h0.detach() : Tensor();
   s->c0 = c0.defined() ? c0.detach() : Tensor();
-  std::vector<Tensor> outputs{out.output, out.h_n, out.c_n};
-  record("lstm", inputs, outputs, [s, weights](const std::vector<Tensor>& dy, const std::vector<bool>& need) {
-    cuda::Context& c = cuda::context(s->device);
-    cuda::DeviceBuffer work(s->device, s->work_bytes);
-    std::vector<Tensor> grads(3 + weights.size());
-    // cuDNN computes dx, dh0, dc0 in one call; it needs them all as buffers.
-    Tensor dx = Tensor::empty(s->x.shape(), s->x.dtype(), s->x.device());
-    Tensor dh0 = Tensor::empty({s->layers * s->dirs, s->n, s->hid}, s->x.dtype(), s->x.device());
-    Tensor dc0 = Tensor::empty(dh0.shape(), s->x.dtype(), s->x.device());
-    GRAIN_CUDNN_CHECK(cudnnRNNBackwardData_v8(
-        c.cudnn(), s->rnn, s->seq_lengths.as<int32_t>(), s->y_desc, s->y.raw_data(), dy[0].raw_data(), s->x_desc,
-        dx.raw_data(), s->h_desc, ptr_or_null(s->h0), dy[1].raw_data(), dh0.raw_data(), s->c_desc,
-        ptr_or_null(s->c0), dy[2].raw_data(), dc0.raw_data(), s->weight_bytes, s->weight_space.data(), s->work_bytes,
-        work.data(), s->reserve_bytes, s->reserve_space.data()));
-    bool any_weight = false;
-    for (size_t i = 3; i < need.size(); ++i) any_weight = any_weight || need[i];
-    if (any_weight) {
-      // BackwardWeights adds into the space (the only mode cuDNN 9 offers): zero it first.
-      cuda::DeviceBuffer dweight_space(s->device, s->weight_bytes);
-      GRAIN_CUDA_CHECK(cudaMemsetAsync(dweight_space.data(), 0, s->weight_bytes, c.stream()));
-      GRAIN_CUDNN_CHECK(cudnnRNNBackwardWeights_v8(c.cudnn(), s->rnn, CUDNN_WGRAD_MODE_ADD, s->seq_lengths.as<int32_t>(),
-                                                   s->x_desc, s->x.raw_data(), s->h_desc, ptr_or_null(s->h0),
-                                                   s->y_desc, s->y.raw_data(), s->weight_bytes, dweight_space.data(),
-                                                   s->work_bytes, work.data(), s->reserve_bytes,
-                                                   s->reserve_space.data()));
-      std::vector<Tensor> dweights(weights.size());
-      for (size_t i = 0; i < weights.size(); ++i)
-        dweights[i] = Tensor::empty(weights[i].shape(), weights[i].dtype(), weights[i].device());
-      transfer_weights(*s, dweight_space.data(), dweights, false);
-      for (size_t i = 0; i < weights.size(); ++i)
-        if (need[3 + i]) grads[3 + i] = dweights[i];
-      // The buffers above return to the allocator when this scope ends; the
-      // stream orders any reuse after the copies queued here.
-    }
-    if (need[0]) grads[0] = dx;
-    if (need[1]) grads[1] = dh0;
-    if (need[2]) grads[2] = dc0;
-    cuda::after_op("lstm backward", s->device);
-    return grads;
-  });
-  out.output = outputs[0];
-  out.h_n = outputs[1];
-  out.c_n = outputs[2];
-  return out;
+  saved.cudnn = s;
+}
+
+void lstm_backward_cuda(const std::vector<Tensor>& weights, const LstmParams&, const LstmSaved& saved,
+                        const Tensor& d_output, const Tensor& d_hn, const Tensor& d_cn, const std::vector<bool>& need,
+                        std::vector<Tensor>& grads) {
+  LstmCudnnState* s = saved.cudnn.get();
+  cuda::Context& c = cuda::context(s->device);
+  cuda::DeviceBuffer work(s->device, s->work_bytes);
+  // cuDNN computes dx, dh0, dc0 in one call; it needs them all as buffers.
+  Tensor dx = Tensor::empty(s->x.shape(), s->x.dtype(), s->x.device());
+  Tensor dh0 = Tensor::empty({s->layers * s->dirs, s->n, s->hid}, s->x.dtype(), s->x.device());
+  Tensor dc0 = Tensor::empty(dh0.shape(), s->x.dtype(), s->x.device());
+  GRAIN_CUDNN_CHECK(cudnnRNNBackwardData_v8(
+      c.cudnn(), s->rnn, s->seq_lengths.as<int32_t>(), s->y_desc, s->y.raw_data(), d_output.raw_data(), s->x_desc,
+      dx.raw_data(), s->h_desc, ptr_or_null(s->h0), d_hn.raw_data(), dh0.raw_data(), s->c_desc, ptr_or_null(s->c0),
+      d_cn.raw_data(), dc0.raw_data(), s->weight_bytes, s->weight_space.data(), s->work_bytes, work.data(),
+      s->reserve_bytes, s->reserve_space.data()));
+  bool any_weight = false;
+  for (size_t i = 3; i < need.size(); ++i) any_weight = any_weight || need[i];
+  if (any_weight) {
+    // BackwardWeights adds into the space (the only mode cuDNN 9 offers): zero it first.
+    cuda::DeviceBuffer dweight_space(s->device, s->weight_bytes);
+    GRAIN_CUDA_CHECK(cudaMemsetAsync(dweight_space.data(), 0, s->weight_bytes, c.stream()));
+    GRAIN_CUDNN_CHECK(cudnnRNNBackwardWeights_v8(c.cudnn(), s->rnn, CUDNN_WGRAD_MODE_ADD, s->seq_lengths.as<int32_t>(),
+                                                 s->x_desc, s->x.raw_data(), s->h_desc, ptr_or_null(s->h0), s->y_desc,
+                                                 s->y.raw_data(), s->weight_bytes, dweight_space.data(),
+                                                 s->work_bytes, work.data(), s->reserve_bytes,
+                                                 s->reserve_space.data()));
+    std::vector<Tensor> dweights(weights.size());
+    for (size_t i = 0; i < weights.size(); ++i)
+      dweights[i] = Tensor::empty(weights[i].shape(), weights[i].dtype(), weights[i].device());
+    transfer_weights(*s, dweight_space.data(), dweights, false);
+    for (size_t i = 0; i < weights.size(); ++i)
+      if (need[3 + i]) grads[3 + i] = dweights[i];
+    // The buffers above return to the allocator when this scope ends; the
+    // stream orders any reuse after the copies queued here.
+  }
+  if (need[0]) grads[0] = dx;
+  if (need[1]) grads[1] = dh0;
+  if (need[2]) grads[2] = dc0;
 }
 
 }  // namespace grain

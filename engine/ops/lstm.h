@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "engine/tensor.h"
@@ -34,14 +35,39 @@ struct LstmOutput {
 LstmOutput lstm(const Tensor& x, const Tensor& h0, const Tensor& c0, const std::vector<Tensor>& weights,
                 const LstmParams& params);
 
-// ---- CUDA backend: defined in lstm.cu, compiled only with the CUDA backend;
-// lstm.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+// ---- Backends (engine/backend.h): lstm.cpp checks the shapes and records,
+// GRAIN_DISPATCH calls the _cpu half (lstm.cpp) or the _cuda half (lstm.cu:
+// cuDNN's RNN API; CUDA builds only).
 
-// The LSTM through cuDNN's RNN API (cudnnRNNForward, cudnnRNNBackwardData_v8,
-// cudnnRNNBackwardWeights_v8); packs the canonical weights into cuDNN's weight
-// space each call and unpacks the weight gradients, so checkpoints never see
-// cuDNN's layout. Records its backward.
-LstmOutput lstm_cuda(const Tensor& x, const Tensor& h0, const Tensor& c0, const std::vector<Tensor>& weights,
-                     const LstmParams& params);
+// cuDNN's descriptors, weight space, reserve space and the tensors its
+// backward reads (defined in lstm.cu).
+struct LstmCudnnState;
+
+// What the forward keeps for the backward, each backend its own part.
+struct LstmSaved {
+  // CPU: per layer its input [N, T, in_l]; per (layer, direction) the
+  // activated gates [T, N, 4H] (i, f, g, o), the cells c_t and the states
+  // before each step [T, N, H].
+  std::vector<Tensor> layer_inputs, gates, cells, h_prev, c_prev;
+  // CUDA: the cuDNN state (null on the CPU, and without a backward to come).
+  std::shared_ptr<LstmCudnnState> cudnn;
+};
+
+// out.output [N, T, D H], out.h_n, out.c_n [L D, N, H] (allocated) from x,
+// the initial states (undefined = zeros) and the canonical weights; `saved`
+// filled for a backward when keep_for_backward (the CPU fills it always).
+void lstm_forward_cpu(const Tensor& x, const Tensor& h0, const Tensor& c0, const std::vector<Tensor>& weights,
+                      const LstmParams& params, bool keep_for_backward, const LstmOutput& out, LstmSaved& saved);
+void lstm_forward_cuda(const Tensor& x, const Tensor& h0, const Tensor& c0, const std::vector<Tensor>& weights,
+                       const LstmParams& params, bool keep_for_backward, const LstmOutput& out, LstmSaved& saved);
+// grads (3 + weights.size() slots: dx, dh0, dc0, then one per weight) =
+// fresh gradients from the gradients of output, h_n and c_n; a slot whose
+// input needs no gradient may stay undefined.
+void lstm_backward_cpu(const std::vector<Tensor>& weights, const LstmParams& params, const LstmSaved& saved,
+                       const Tensor& d_output, const Tensor& d_hn, const Tensor& d_cn, const std::vector<bool>& need,
+                       std::vector<Tensor>& grads);
+void lstm_backward_cuda(const std::vector<Tensor>& weights, const LstmParams& params, const LstmSaved& saved,
+                        const Tensor& d_output, const Tensor& d_hn, const Tensor& d_cn, const std::vector<bool>& need,
+                        std::vector<Tensor>& grads);
 
 }  // namespace grain

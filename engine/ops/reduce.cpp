@@ -1,4 +1,4 @@
-// defines: sum, mean, amax (see reduce.h)
+// defines: sum, mean, amax and their CPU arithmetic (see reduce.h)
 //
 // Every reduction maps each input index to its output index with a
 // BroadcastIndex (the output seen as broadcast back to the input's shape).
@@ -12,6 +12,55 @@
 #include "engine/ops/broadcast.h"
 
 namespace grain {
+
+void sum_forward_cpu(const Tensor& x, const Shape& keep, double factor, const Tensor& y) {
+  y.zero();
+  const BroadcastIndex index(keep, x.shape());
+  dispatch_floating(x.dtype(), "sum/mean", [&]<typename T>() {
+    const T* a = x.data<T>();
+    T* b = y.data<T>();
+    for (int64_t i = 0; i < x.numel(); ++i) b[index(i)] += a[i];
+    if (factor != 1.0)
+      for (int64_t i = 0; i < y.numel(); ++i) b[i] *= static_cast<T>(factor);
+  });
+}
+
+void sum_backward_cpu(const Tensor& dy, const Shape& keep, double factor, const Tensor& dx) {
+  const BroadcastIndex index(keep, dx.shape());
+  dispatch_floating(dy.dtype(), "sum/mean backward", [&]<typename T>() {
+    const T* g = dy.data<T>();
+    T* d = dx.data<T>();
+    const T f = static_cast<T>(factor);
+    for (int64_t i = 0; i < dx.numel(); ++i) d[i] = g[index(i)] * f;
+  });
+}
+
+void amax_forward_cpu(const Tensor& x, const Shape& keep, const Tensor& y, const Tensor& argmax) {
+  const BroadcastIndex index(keep, x.shape());
+  int64_t* am = argmax.data<int64_t>();
+  for (int64_t o = 0; o < argmax.numel(); ++o) am[o] = -1;
+  dispatch_floating(x.dtype(), "amax", [&]<typename T>() {
+    const T* a = x.data<T>();
+    T* b = y.data<T>();
+    for (int64_t i = 0; i < x.numel(); ++i) {
+      const int64_t o = index(i);
+      if (am[o] < 0 || a[i] > b[o]) {
+        b[o] = a[i];
+        am[o] = i;
+      }
+    }
+  });
+}
+
+void amax_backward_cpu(const Tensor& dy, const Tensor& argmax, const Tensor& dx) {
+  dx.zero();
+  const int64_t* am = argmax.data<int64_t>();
+  dispatch_floating(dy.dtype(), "amax backward", [&]<typename T>() {
+    const T* g = dy.data<T>();
+    T* d = dx.data<T>();
+    for (int64_t o = 0; o < argmax.numel(); ++o) d[am[o]] += g[o];
+  });
+}
 
 namespace {
 
@@ -33,35 +82,16 @@ ReducedShapes reduced_shapes(const char* op, const Shape& in, const std::vector<
   return r;
 }
 
-// dy (out shape) broadcast to `in_shape`, times factor.
-Tensor expand_grad(const Tensor& dy, const Shape& keep, const Shape& in_shape, double factor) {
-  GRAIN_CUDA_DISPATCH(dy.device(), "sum/mean backward", expand_grad_cuda(dy, keep, in_shape, factor));
-  Tensor dx = Tensor::empty(in_shape, dy.dtype(), dy.device());
-  const BroadcastIndex index(keep, in_shape);
-  dispatch_floating(dy.dtype(), "sum/mean backward", [&]<typename T>() {
-    const T* g = dy.data<T>();
-    T* d = dx.data<T>();
-    const T f = static_cast<T>(factor);
-    for (int64_t i = 0; i < dx.numel(); ++i) d[i] = g[index(i)] * f;
-  });
-  return dx;
-}
-
 Tensor sum_or_mean(const char* op, const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, bool average) {
   const ReducedShapes r = reduced_shapes(op, x.shape(), dims, keepdim);
-  GRAIN_CUDA_DISPATCH(x.device(), op, sum_or_mean_cuda(op, x, r.keep, r.out, average));
-  Tensor y = Tensor::zeros(r.out, x.dtype(), x.device());
+  check_backend_dtypes(op, x.device(), {x});
   const double factor = average ? 1.0 / static_cast<double>(std::max<int64_t>(r.count, 1)) : 1.0;
-  const BroadcastIndex index(r.keep, x.shape());
-  dispatch_floating(x.dtype(), op, [&]<typename T>() {
-    const T* a = x.data<T>();
-    T* b = y.data<T>();
-    for (int64_t i = 0; i < x.numel(); ++i) b[index(i)] += a[i];
-    if (average)
-      for (int64_t i = 0; i < y.numel(); ++i) b[i] *= static_cast<T>(factor);
-  });
-  record(op, {x}, y, [r, in_shape = x.shape(), factor](const Tensor& dy, const std::vector<bool>&) {
-    return std::vector<Tensor>{expand_grad(dy, r.keep, in_shape, factor)};
+  Tensor y = Tensor::empty(r.out, x.dtype(), x.device());
+  GRAIN_DISPATCH(x.device(), op, sum_forward, x, r.keep, factor, y);
+  record(op, {x}, y, [keep = r.keep, in_shape = x.shape(), factor](const Tensor& dy, const std::vector<bool>&) {
+    Tensor dx = Tensor::empty(in_shape, dy.dtype(), dy.device());
+    GRAIN_DISPATCH(dy.device(), "sum/mean backward", sum_backward, dy, keep, factor, dx);
+    return std::vector<Tensor>{dx};
   });
   return y;
 }
@@ -79,28 +109,13 @@ Tensor mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
 Tensor amax(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
   const ReducedShapes r = reduced_shapes("amax", x.shape(), dims, keepdim);
   GRAIN_CHECK(r.count > 0, "amax: reducing over an empty dim of " << x.shape());
-  GRAIN_CUDA_DISPATCH(x.device(), "amax", amax_cuda(x, r.keep, r.out));
+  check_backend_dtypes("amax", x.device(), {x});
   Tensor y = Tensor::empty(r.out, x.dtype(), x.device());
-  auto argmax = std::make_shared<std::vector<int64_t>>(static_cast<size_t>(y.numel()), -1);
-  const BroadcastIndex index(r.keep, x.shape());
-  dispatch_floating(x.dtype(), "amax", [&]<typename T>() {
-    const T* a = x.data<T>();
-    T* b = y.data<T>();
-    for (int64_t i = 0; i < x.numel(); ++i) {
-      const int64_t o = index(i);
-      if ((*argmax)[o] < 0 || a[i] > b[o]) {
-        b[o] = a[i];
-        (*argmax)[o] = i;
-      }
-    }
-  });
+  Tensor argmax = Tensor::empty(r.out, DType::kInt64, x.device());
+  GRAIN_DISPATCH(x.device(), "amax", amax_forward, x, r.keep, y, argmax);
   record("amax", {x}, y, [argmax, in_shape = x.shape()](const Tensor& dy, const std::vector<bool>&) {
-    Tensor dx = Tensor::zeros(in_shape, dy.dtype(), dy.device());
-    dispatch_floating(dy.dtype(), "amax backward", [&]<typename T>() {
-      const T* g = dy.data<T>();
-      T* d = dx.data<T>();
-      for (size_t o = 0; o < argmax->size(); ++o) d[(*argmax)[o]] += g[o];
-    });
+    Tensor dx = Tensor::empty(in_shape, dy.dtype(), dy.device());
+    GRAIN_DISPATCH(dy.device(), "amax backward", amax_backward, dy, argmax, dx);
     return std::vector<Tensor>{dx};
   });
   return y;

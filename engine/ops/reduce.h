@@ -18,14 +18,23 @@ Tensor mean(const Tensor& x, const std::vector<int64_t>& dims = {}, bool keepdim
 // y = max of x over dims. dx = dy at the first position of the maximum, 0 elsewhere.
 Tensor amax(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim = false);
 
-// ---- CUDA backend: defined in reduce.cu, compiled only with the CUDA backend;
-// reduce.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+// ---- Backends (engine/backend.h): reduce.cpp records, GRAIN_DISPATCH calls
+// the _cpu half (reduce.cpp) or the _cuda half (reduce.cu, CUDA builds only).
+// `keep` is x's shape with the reduced dims 1; y holds numel(keep) values
+// (its shape drops them unless keepdim).
 
-// sum/mean of x down to `keep` (reduced dims 1), returned with shape `out`; records its backward.
-Tensor sum_or_mean_cuda(const char* op, const Tensor& x, const Shape& keep, const Shape& out, bool average);
-// dy (shape keep, any view) broadcast to in_shape times factor (no graph).
-Tensor expand_grad_cuda(const Tensor& dy, const Shape& keep, const Shape& in_shape, double factor);
-// amax of x down to `keep`, shape `out`; records its backward (scatter to the first maximum).
-Tensor amax_cuda(const Tensor& x, const Shape& keep, const Shape& out);
+// y = factor * (x summed over the reduced dims): sum (factor 1) and mean.
+void sum_forward_cpu(const Tensor& x, const Shape& keep, double factor, const Tensor& y);
+void sum_forward_cuda(const Tensor& x, const Shape& keep, double factor, const Tensor& y);
+// dx = dy (numel(keep) values) broadcast back to dx's shape, times factor.
+void sum_backward_cpu(const Tensor& dy, const Shape& keep, double factor, const Tensor& dx);
+void sum_backward_cuda(const Tensor& dy, const Shape& keep, double factor, const Tensor& dx);
+// y = the maximum over the reduced dims, argmax (int64, y's shape) = the
+// input index of its first occurrence.
+void amax_forward_cpu(const Tensor& x, const Shape& keep, const Tensor& y, const Tensor& argmax);
+void amax_forward_cuda(const Tensor& x, const Shape& keep, const Tensor& y, const Tensor& argmax);
+// dx = dy scattered to the argmax positions, zeros elsewhere.
+void amax_backward_cpu(const Tensor& dy, const Tensor& argmax, const Tensor& dx);
+void amax_backward_cuda(const Tensor& dy, const Tensor& argmax, const Tensor& dx);
 
 }  // namespace grain

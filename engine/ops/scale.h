@@ -8,10 +8,11 @@ namespace grain {
 // x any shape; y = s x; dx = s dy.
 Tensor scale(const Tensor& x, double s);
 
-// ---- CUDA backend: defined in scale.cu, compiled only with the CUDA backend;
-// scale.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+// ---- Backends (engine/backend.h): scale.cpp records, GRAIN_DISPATCH calls
+// the _cpu half (scale.cpp) or the _cuda half (scale.cu, CUDA builds only).
 
-// y = s x (no graph; scale() records).
-Tensor scale_cuda(const Tensor& x, double s);
+// y = s x (y allocated like x); the forward and, on dy, the backward.
+void scale_values_cpu(const Tensor& x, double s, const Tensor& y);
+void scale_values_cuda(const Tensor& x, double s, const Tensor& y);
 
 }  // namespace grain

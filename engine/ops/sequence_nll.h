@@ -11,10 +11,26 @@ namespace grain {
 // no N x L x V probabilities are kept. dlogits = dy mask / N (softmax - onehot(t)); mask gets no gradient.
 Tensor sequence_nll(const Tensor& logits, const Tensor& targets, const Tensor& mask);
 
-// ---- CUDA backend: defined in sequence_nll.cu, compiled only with the CUDA backend;
-// sequence_nll.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+// ---- Backends (engine/backend.h): sequence_nll.cpp checks the targets and
+// records, GRAIN_DISPATCH calls the _cpu half (sequence_nll.cpp) or the _cuda
+// half (sequence_nll.cu, CUDA builds only).
 
-// The fused caption loss; records its backward.
-Tensor sequence_nll_cuda(const Tensor& logits, const Tensor& targets, const Tensor& mask);
+// What the forward keeps for the backward: the CUDA backend the per-row
+// log-sum-exp [N L]; the CPU recomputes it for the rows it scores and leaves
+// lse undefined.
+struct SequenceNllSaved {
+  Tensor lse;
+};
+
+// loss (a scalar) = the masked NLL above.
+void sequence_nll_forward_cpu(const Tensor& logits, const Tensor& targets, const Tensor& mask, const Tensor& loss,
+                              SequenceNllSaved& saved);
+void sequence_nll_forward_cuda(const Tensor& logits, const Tensor& targets, const Tensor& mask, const Tensor& loss,
+                               SequenceNllSaved& saved);
+// dlogits = dy mask / N (softmax - onehot(t)).
+void sequence_nll_backward_cpu(const Tensor& logits, const Tensor& targets, const Tensor& mask,
+                               const SequenceNllSaved& saved, const Tensor& dy, const Tensor& dlogits);
+void sequence_nll_backward_cuda(const Tensor& logits, const Tensor& targets, const Tensor& mask,
+                                const SequenceNllSaved& saved, const Tensor& dy, const Tensor& dlogits);
 
 }  // namespace grain

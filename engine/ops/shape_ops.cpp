@@ -1,7 +1,8 @@
-// defines: reshape, permute, transpose, concat, slice (see shape_ops.h)
+// defines: reshape, permute, transpose, concat, slice, permute_values_cpu,
+//          copy_block_cpu (see shape_ops.h)
 //
 // concat and slice, forward and backward, are block copies along one dim
-// (copy_block), the only part with a CUDA half; permute walks output indices.
+// (copy_block); permute walks output indices; reshape is a view, no arithmetic.
 #include "engine/ops/shape_ops.h"
 
 #include <cstring>
@@ -14,15 +15,9 @@
 
 namespace grain {
 
-namespace {
-
-// Rows [offset, offset + small's size) of `big` along dim hold `small`:
-// copies small into them (into_big: concat, slice's backward) or them into
-// small (slice, concat's backward). Seen as (outer, size along dim, inner),
-// each outer index is one contiguous run of bytes in both tensors. `op`
-// names the caller for CUDA's synchronise-after-op check.
-void copy_block(const char* op, const Tensor& small, const Tensor& big, int dim, int64_t offset, bool into_big) {
-  GRAIN_CUDA_DISPATCH(big.device(), op, copy_block_cuda(op, small, big, dim, offset, into_big));
+// Seen as (outer, size along dim, inner), each outer index is one
+// contiguous run of bytes in both tensors.
+void copy_block_cpu(const Tensor& small, const Tensor& big, int dim, int64_t offset, bool into_big) {
   const OuterInner ss = split_at(small.shape(), dim), sb = split_at(big.shape(), dim);
   const size_t es = dtype_size(small.dtype());
   const size_t width = ss.size * ss.inner * es, big_pitch = sb.size * sb.inner * es;
@@ -37,12 +32,9 @@ void copy_block(const char* op, const Tensor& small, const Tensor& big, int dim,
   }
 }
 
-Tensor permute_values(const Tensor& x, const std::vector<int64_t>& dims) {
-  GRAIN_CUDA_DISPATCH(x.device(), "permute", permute_cuda(x, dims));
+void permute_values_cpu(const Tensor& x, const std::vector<int64_t>& dims, const Tensor& y) {
   const size_t rank = dims.size();
-  Shape out_shape(rank);
-  for (size_t k = 0; k < rank; ++k) out_shape[k] = x.shape()[dims[k]];
-  Tensor y = Tensor::empty(out_shape, x.dtype(), x.device());
+  const Shape& out_shape = y.shape();
   const std::vector<int64_t> in_strides = contiguous_strides(x.shape());
   std::vector<int64_t> strides(rank);  // input stride of each output dim
   for (size_t k = 0; k < rank; ++k) strides[k] = in_strides[dims[k]];
@@ -61,6 +53,15 @@ Tensor permute_values(const Tensor& x, const std::vector<int64_t>& dims) {
       index[k] = 0;
     }
   }
+}
+
+namespace {
+
+Tensor permute_values(const Tensor& x, const std::vector<int64_t>& dims) {
+  Shape out_shape(dims.size());
+  for (size_t k = 0; k < dims.size(); ++k) out_shape[k] = x.shape()[dims[k]];
+  Tensor y = Tensor::empty(out_shape, x.dtype(), x.device());
+  GRAIN_DISPATCH(x.device(), "permute", permute_values, x, dims, y);
   return y;
 }
 
@@ -135,7 +136,7 @@ Tensor concat(const std::vector<Tensor>& xs, int64_t dim_) {
     out_shape[dim] += x.shape()[dim];
   }
   Tensor y = Tensor::empty(out_shape, xs[0].dtype(), device);
-  for (size_t i = 0; i < xs.size(); ++i) copy_block("concat", xs[i], y, dim, offsets[i], true);
+  for (size_t i = 0; i < xs.size(); ++i) GRAIN_DISPATCH(device, "concat", copy_block, xs[i], y, dim, offsets[i], true);
   std::vector<Shape> shapes;
   for (const Tensor& x : xs) shapes.push_back(x.shape());
   record("concat", xs, y, [shapes, offsets, dim](const Tensor& dy, const std::vector<bool>& need) {
@@ -143,7 +144,7 @@ Tensor concat(const std::vector<Tensor>& xs, int64_t dim_) {
     for (size_t i = 0; i < shapes.size(); ++i) {
       if (!need[i]) continue;
       grads[i] = Tensor::empty(shapes[i], dy.dtype(), dy.device());
-      copy_block("concat backward", grads[i], dy, dim, offsets[i], false);
+      GRAIN_DISPATCH(dy.device(), "concat backward", copy_block, grads[i], dy, dim, offsets[i], false);
     }
     return grads;
   });
@@ -157,10 +158,10 @@ Tensor slice(const Tensor& x, int64_t dim_, int64_t start, int64_t end) {
   Shape out_shape = x.shape();
   out_shape[dim] = end - start;
   Tensor y = Tensor::empty(out_shape, x.dtype(), x.device());
-  copy_block("slice", y, x, dim, start, false);
+  GRAIN_DISPATCH(x.device(), "slice", copy_block, y, x, dim, start, false);
   record("slice", {x}, y, [in_shape = x.shape(), dim, start](const Tensor& dy, const std::vector<bool>&) {
-    Tensor dx = Tensor::zeros(in_shape, dy.dtype(), dy.device());
-    copy_block("slice backward", dy, dx, dim, start, true);
+    Tensor dx = Tensor::zeros(in_shape, dy.dtype(), dy.device());  // dy placed in zeros
+    GRAIN_DISPATCH(dy.device(), "slice backward", copy_block, dy, dx, dim, start, true);
     return std::vector<Tensor>{dx};
   });
   return y;

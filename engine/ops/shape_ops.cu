@@ -1,4 +1,4 @@
-// defines: permute_cuda, copy_block_cuda (see shape_ops.h)
+// defines: permute_values_cuda, copy_block_cuda (see shape_ops.h)
 //
 // concat and slice move runs of contiguous bytes: each block is one strided
 // 2-D copy (cudaMemcpy2DAsync), no kernel. permute gathers through the input
@@ -12,21 +12,16 @@
 
 namespace grain {
 
-Tensor permute_cuda(const Tensor& x, const std::vector<int64_t>& dims) {
+void permute_values_cuda(const Tensor& x, const std::vector<int64_t>& dims, const Tensor& y) {
   const size_t rank = dims.size();
-  Shape out_shape(rank);
-  for (size_t k = 0; k < rank; ++k) out_shape[k] = x.shape()[dims[k]];
-  Tensor y = Tensor::empty(out_shape, x.dtype(), x.device());
-  kernels::cuda::Strided s = cuda::identity_strides(out_shape);
+  kernels::cuda::Strided s = cuda::identity_strides(y.shape());
   const std::vector<int64_t> in_strides = contiguous_strides(x.shape());
   for (size_t k = 0; k < rank; ++k) s.stride[k] = in_strides[dims[k]];
   kernels::cuda::gather_strided(x.raw_data(), s, y.raw_data(), y.numel(), static_cast<int>(dtype_size(x.dtype())),
                                 cuda::context(x.device()).stream());
-  cuda::after_op("permute", x.device().index);
-  return y;
 }
 
-void copy_block_cuda(const char* op, const Tensor& small, const Tensor& big, int dim, int64_t offset, bool into_big) {
+void copy_block_cuda(const Tensor& small, const Tensor& big, int dim, int64_t offset, bool into_big) {
   const OuterInner ss = split_at(small.shape(), dim), sb = split_at(big.shape(), dim);
   const size_t es = dtype_size(small.dtype());
   const size_t width = ss.size * ss.inner * es;
@@ -41,7 +36,6 @@ void copy_block_cuda(const char* op, const Tensor& small, const Tensor& big, int
   else
     GRAIN_CUDA_CHECK(cudaMemcpy2DAsync(small_at, small_pitch, big_at, big_pitch, width, ss.outer,
                                        cudaMemcpyDeviceToDevice, stream));
-  cuda::after_op(op, big.device().index);
 }
 
 }  // namespace grain

@@ -26,13 +26,17 @@ Tensor concat(const std::vector<Tensor>& xs, int64_t dim);
 // x[..., start:end, ...] along `dim` (0 <= start <= end <= size). dx = dy placed in zeros.
 Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end);
 
-// ---- CUDA backend: defined in shape_ops.cu, compiled only with the CUDA backend;
-// shape_ops.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+// ---- Backends (engine/backend.h): shape_ops.cpp records, GRAIN_DISPATCH
+// calls the _cpu half (shape_ops.cpp) or the _cuda half (shape_ops.cu, CUDA
+// builds only). Both copy bytes: any dtype.
 
-// permute values (no graph; permute() records).
-Tensor permute_cuda(const Tensor& x, const std::vector<int64_t>& dims);
-// Rows [offset, offset + small's size) of big along dim = small (into_big) or
-// the reverse: one strided 2-D copy (no graph; concat and slice record).
-void copy_block_cuda(const char* op, const Tensor& small, const Tensor& big, int dim, int64_t offset, bool into_big);
+// y = x with its dims permuted (dims normalised; y allocated at the permuted
+// shape); permute's forward and, with the inverse, its backward.
+void permute_values_cpu(const Tensor& x, const std::vector<int64_t>& dims, const Tensor& y);
+void permute_values_cuda(const Tensor& x, const std::vector<int64_t>& dims, const Tensor& y);
+// Rows [offset, offset + small's size) of big along dim = small (into_big:
+// concat, slice's backward) or the reverse (slice, concat's backward).
+void copy_block_cpu(const Tensor& small, const Tensor& big, int dim, int64_t offset, bool into_big);
+void copy_block_cuda(const Tensor& small, const Tensor& big, int dim, int64_t offset, bool into_big);
 
 }  // namespace grain

@@ -9,10 +9,15 @@ namespace grain {
 // dx[:, t, :] = dh / T. The video encoding of docs/spec/model.md; a custom kernel on CUDA.
 Tensor time_average(const Tensor& x);
 
-// ---- CUDA backend: defined in time_average.cu, compiled only with the CUDA backend;
-// time_average.cpp reaches it through GRAIN_CUDA_DISPATCH (engine/backend.h).
+// ---- Backends (engine/backend.h): time_average.cpp records, GRAIN_DISPATCH
+// calls the _cpu half (time_average.cpp) or the _cuda half (time_average.cu,
+// CUDA builds only).
 
-// h = mean over T of x [N, T, C]; records its backward.
-Tensor time_average_cuda(const Tensor& x);
+// h [N, C] = the mean over T of x [N, T, C].
+void time_average_forward_cpu(const Tensor& x, const Tensor& h);
+void time_average_forward_cuda(const Tensor& x, const Tensor& h);
+// dx [N, T, C] = dh / T at every step.
+void time_average_backward_cpu(const Tensor& dh, const Tensor& dx);
+void time_average_backward_cuda(const Tensor& dh, const Tensor& dx);
 
 }  // namespace grain

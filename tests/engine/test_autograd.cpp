@@ -123,7 +123,7 @@ TEST_CASE("errors name the file, the line, the op and the shapes", "[errors]") {
 }
 
 TEST_CASE("CUDA requests without a GPU are clear errors, never a CPU fallback", "[errors][device]") {
-  // The ops' dispatch (GRAIN_CUDA_DISPATCH) and the device runtime agree on
+  // The ops' dispatch (GRAIN_DISPATCH) and the device runtime agree on
   // whether this binary has the CUDA backend.
   CHECK(kCudaBackendBuilt == cuda_is_built());
   if (cuda_device_count() > 0) {
