@@ -1,4 +1,4 @@
-// defines: identity_differences (see run_identity.h)
+// defines: identity_differences, is_identity_key, flat_config (see run_identity.h)
 #include "train/run_identity.h"
 
 #include <yaml-cpp/yaml.h>
@@ -25,18 +25,22 @@ void flatten(const YAML::Node& node, const std::string& prefix, std::map<std::st
 }
 
 std::map<std::string, std::string> flat(const std::string& yaml, const char* which) {
-  try {
-    std::map<std::string, std::string> out;
-    flatten(YAML::Load(yaml), "", out);
-    return out;
-  } catch (const YAML::Exception& e) {
-    GRAIN_THROW("resume: the " << which << " config is not valid YAML: " << e.what());
-  }
+  return flat_config(yaml, std::string("resume: the ") + which + " config");
 }
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
 }  // namespace
+
+std::map<std::string, std::string> flat_config(const std::string& yaml, const std::string& source) {
+  try {
+    std::map<std::string, std::string> out;
+    flatten(YAML::Load(yaml), "", out);
+    return out;
+  } catch (const YAML::Exception& e) {
+    GRAIN_THROW(source << " is not valid YAML: " << e.what());
+  }
+}
 
 bool is_identity_key(const std::string& key) {
   static const std::set<std::string> dataset_exceptions{"dataset.eval_split", "dataset.max_eval_videos",

@@ -1,4 +1,4 @@
-// defines: identity_differences — is a resumed run the same run?
+// defines: identity_differences, is_identity_key, flat_config — is a resumed run the same run?
 //
 // A run's identity is what its checkpoints' numbers mean: the task, the data
 // (every dataset.* key except how evaluation is done and how many bad videos
@@ -8,6 +8,7 @@
 // trainer refuses it unless --resume-anyway is given.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,5 +23,9 @@ std::vector<ConfigDifference> identity_differences(const std::string& checkpoint
 
 // True for the keys that make a run's identity (see above).
 bool is_identity_key(const std::string& key);
+
+// Every scalar of a config (YAML) under its dotted key ("train.epochs" -> "4";
+// a null is ""). Throws naming `source` when the text is not YAML.
+std::map<std::string, std::string> flat_config(const std::string& yaml, const std::string& source);
 
 }  // namespace grain

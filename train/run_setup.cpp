@@ -1,9 +1,11 @@
-// defines: open_run (see run_setup.h)
+// defines: open_run, check_same_config_on_all_ranks (see run_setup.h)
 #include "train/run_setup.h"
 
 #include <omp.h>
 
 #include <algorithm>
+#include <set>
+#include <sstream>
 
 #include "data/metrics/classification_accuracy.h"
 #include "data/ssv2/label_view.h"
@@ -11,6 +13,7 @@
 #include "engine/error.h"
 #include "models/model_io.h"
 #include "train/checkpointing.h"
+#include "train/run_identity.h"
 
 namespace grain {
 
@@ -65,6 +68,32 @@ RunSetup open_run(const TrainerConfig& c, const std::filesystem::path& vocabular
   if (c.freeze_encoder)
     GRAIN_CHECK(r.store->set_frozen("encoder.", true) > 0, "model.freeze: encoder: the model has no encoder parameters");
   return r;
+}
+
+void check_same_config_on_all_ranks(distributed::Communicator& comm, const std::string& config_yaml) {
+  const int world = comm.world_size();
+  if (world == 1) return;
+  const std::string rank0_yaml = distributed::broadcast_string(comm, config_yaml, 0);
+  std::ostringstream mine;  // this rank's differences, one line each
+  if (comm.rank() != 0) {
+    const std::string rank = "rank " + std::to_string(comm.rank());
+    const auto theirs = flat_config(rank0_yaml, "rank 0's config"), ours = flat_config(config_yaml, rank + "'s config");
+    std::set<std::string> keys;
+    for (const auto& [key, value] : theirs) keys.insert(key);
+    for (const auto& [key, value] : ours) keys.insert(key);
+    for (const std::string& key : keys) {
+      if (key.rfind("run.", 0) == 0) continue;
+      const auto a = theirs.find(key), b = ours.find(key);
+      const std::string va = a == theirs.end() ? "(absent)" : a->second, vb = b == ours.end() ? "(absent)" : b->second;
+      if (va != vb) mine << "\n  " << key << ": " << vb << " on " << rank << ", " << va << " on rank 0";
+    }
+  }
+  // Every rank learns every rank's differences, so all of them fail alike.
+  std::string differences;
+  for (const std::string& text : distributed::all_gather_strings(comm, mine.str())) differences += text;
+  GRAIN_CHECK(differences.empty(), "the " << world << " processes of this job were started with different configs; "
+                                             "every key but run.* must be rank 0's (docs/distributed.md):"
+                                          << differences);
 }
 
 }  // namespace grain

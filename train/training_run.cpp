@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -114,6 +115,8 @@ TrainingRun::TrainingRun(const TrainerConfig& config, std::string config_yaml, c
       vocabulary_file_(config.out_dir / "vocabulary.json"),
       predictions_file_(config.out_dir / ("predictions-" + config.eval_split + ".jsonl")),
       progress_(0) {
+  // First of all, before any collective that follows the config (see run_setup.h).
+  check_same_config_on_all_ranks(*comm_, config_yaml_);
   GRAIN_CHECK(c_.batch_size % world_ == 0,
               "train.batch_size " << c_.batch_size << " is not divisible by the " << world_
                                   << " processes of this job: it is the global batch, and each process trains on "
@@ -161,13 +164,16 @@ void TrainingRun::share_rank0_buffers() {
 RunSummary TrainingRun::run() {
   if (!options_.resume.empty()) resume();
   if (world_ > 1) {
+    check_same_start_on_all_ranks();
     // Every process starts from rank 0's weights (the same seed gives the same ones; this makes it certain).
     Tensor values = setup_.store->values();
     comm_->broadcast(values, 0);
   }
   if (rank0()) {
     data::write_file_atomic(c_.out_dir / "config.yaml", config_yaml_);
-    log_ = std::make_unique<MetricsLog>(c_.out_dir);
+    // What an earlier attempt logged after the step this run starts from is logged again (metrics_log.h).
+    log_ = std::make_unique<MetricsLog>(c_.out_dir, state_.step);
+    for (const std::string& change : log_->changes()) say((state_.step > 0 ? "resume: " : "") + change);
   }
   if (!setup_.data.eval_loader)
     say("no validation: split " + c_.eval_split + " of " + c_.dataset_root.string() +
@@ -211,7 +217,21 @@ void TrainingRun::resume() {
   for (const std::string& m : loaded->messages) say("resume: " + m);
   state_ = loaded->state;
   last_checkpoint_step_ = state_.step;
+  resumed_from_ = loaded->path;
   say("resume: continuing from " + loaded->path.string() + " (step " + std::to_string(state_.step) + ")");
+}
+
+void TrainingRun::check_same_start_on_all_ranks() {
+  const Tensor steps = comm_->all_gather(Tensor::from_indices({state_.step}, {1}));
+  const int64_t* step = steps.data<int64_t>();
+  if (std::all_of(step, step + world_, [&](int64_t s) { return s == step[0]; })) return;
+  const std::string mine = "rank " + std::to_string(comm_->rank()) + " at step " + std::to_string(state_.step) +
+                           " (" + (resumed_from_.empty() ? "a fresh start" : resumed_from_.string()) + ")";
+  std::string starts;
+  for (const std::string& text : distributed::all_gather_strings(*comm_, mine)) starts += "\n  " + text;
+  GRAIN_THROW("the " << world_ << " processes of this job start from different steps:" << starts
+                     << "\nevery process resumes from the checkpoints of its run folder (run.out), which must be "
+                        "the same folder on every process, and every one must be given the same --resume");
 }
 
 void TrainingRun::train() {
@@ -420,7 +440,9 @@ void TrainingRun::final_evaluation() {
     EvalResult r =
         evaluate_split(*setup_.model, setup_.data, c_, setup_.device, predictions_file_, &baselines_, comm_);
     if (r.labelled) {
-      if (log_) log_->write(c_.eval_split, state_.step, state_.epoch, r.metrics);
+      // A finished run that is resumed evaluates again (for its summary), but its log already has the row.
+      if (log_ && !log_->has_row(c_.eval_split, state_.step))
+        log_->write(c_.eval_split, state_.step, state_.epoch, r.metrics);
       report_symptoms(r);
     }
     last_eval_ = std::move(r);

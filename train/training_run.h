@@ -4,7 +4,10 @@
 // TensorBoard events, checkpoints, best.json, predictions, summary.json).
 // run() = resume() (when asked), then steps until the budget, a stop
 // request or too many non-finite steps in a row, then the final
-// evaluation and summary. after_step() is the one place that decides
+// evaluation and summary. metrics.jsonl and TensorBoard are first cut back
+// to the step the run starts from (metrics_log.h), so what an attempt logged
+// after its last checkpoint is not kept twice, and a finished run that is
+// resumed logs nothing new. after_step() is the one place that decides
 // whether to validate, checkpoint or stop. Each validation after the first
 // epoch is also diagnosed (collapsed predictions, a loss at its chance
 // value): the symptoms are printed as warnings and kept for summary.json,
@@ -20,7 +23,9 @@
 // ForwardContext. Validation is sharded and gathered (evaluation.h). Rank 0
 // alone holds the lock, prints, and writes config.yaml, metrics.jsonl,
 // TensorBoard, checkpoints, best.json, predictions and summary.json; every
-// process reads the checkpoint on resume.
+// process reads the checkpoint on resume. Before anything else every process
+// checks that it was given rank 0's config (check_same_config_on_all_ranks),
+// and after the resume that all start from the same step.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -52,6 +57,9 @@ class TrainingRun {
 
  private:
   void resume();
+  // A world of several: every process starts from the same step (a process
+  // that found another checkpoint, or none, would train another number of steps).
+  void check_same_start_on_all_ranks();
   void train();
   void step(const data::Batch& batch);
   void after_step(bool epoch_end);
@@ -89,6 +97,7 @@ class TrainingRun {
   std::optional<EvalResult> last_eval_;  // the latest validation, and its step
   int64_t last_eval_step_ = -1;
   int64_t last_checkpoint_step_ = -1;  // the step of the newest checkpoint this run wrote or resumed from
+  std::filesystem::path resumed_from_;  // the checkpoint resumed from ("" for a fresh start)
   EvalBaselines baselines_;                    // from the training split, once
   std::optional<std::vector<metrics::Symptom>> last_symptoms_;  // of last_eval_; none before the first epoch's end
   nlohmann::json warnings_ = nlohmann::json::array();  // every symptom printed by this process, with its step

@@ -1,6 +1,6 @@
-// defines: Communicator's checked entry points, the local communicator,
-//          make_communicator, and the refusals of builds without MPI or NCCL
-//          (see communicator.h)
+// defines: Communicator's checked entry points, all_gather_strings,
+//          broadcast_string, the local communicator, make_communicator, and
+//          the refusals of builds without MPI or NCCL (see communicator.h)
 #include "engine/distributed/communicator.h"
 
 #include <algorithm>
@@ -87,6 +87,17 @@ std::vector<std::string> all_gather_strings(Communicator& comm, const std::strin
     out.emplace_back(static_cast<const char*>(all.raw_data()) + static_cast<size_t>(r * words * 8),
                      static_cast<size_t>(length[r]));
   return out;
+}
+
+std::string broadcast_string(Communicator& comm, const std::string& text, int root) {
+  if (comm.world_size() == 1) return text;
+  Tensor length = Tensor::from_indices({static_cast<int64_t>(comm.rank() == root ? text.size() : 0)}, {1});
+  comm.broadcast(length, root);
+  const int64_t size = length.data<int64_t>()[0];
+  Tensor words = Tensor::zeros({std::max<int64_t>(1, (size + 7) / 8)}, DType::kInt64);  // as all_gather_strings
+  if (comm.rank() == root) std::memcpy(words.raw_data(), text.data(), text.size());
+  comm.broadcast(words, root);
+  return std::string(static_cast<const char*>(words.raw_data()), static_cast<size_t>(size));
 }
 
 namespace {

@@ -1,5 +1,6 @@
 // defines: grain::distributed::Communicator, ReduceOp, make_communicator,
-//          make_local_communicator, make_mpi_communicator, make_nccl_communicator
+//          make_local_communicator, make_mpi_communicator, make_nccl_communicator,
+//          all_gather_strings, broadcast_string
 //
 // One interface for the collectives of data-parallel training, three
 // implementations chosen once at start-up by make_communicator:
@@ -91,6 +92,11 @@ class Communicator {
 /// lengths, then of the bytes padded to the longest (CPU; for results
 /// gathered before they are scored, e.g. a sharded validation's predictions).
 std::vector<std::string> all_gather_strings(Communicator& comm, const std::string& text);
+
+/// Root's `text` on every rank (the others' `text` is not read): a broadcast
+/// of the length, then of the bytes (CPU; e.g. rank 0's config, which every
+/// process compares with its own).
+std::string broadcast_string(Communicator& comm, const std::string& text, int root);
 
 /// The communicator for this process's launch: local for a world of one;
 /// otherwise MPI (for `device` CPU) or NCCL over MPI (for a CUDA device,

@@ -2,10 +2,15 @@
 // (run_dp_training.sh).
 //   dp_compare RUN_A RUN_B TOL
 // Passes (exit 0) when
+//   - no metrics.jsonl has two lines of one split and step (a resume that
+//     logged steps again);
 //   - metrics.jsonl has a training line for the same steps in both, and each
 //     step's loss agrees: |a - b| <= TOL |a| (TOL 0: bit for bit);
 //   - every validation line (same steps in both) agrees in every metric:
 //     |a - b| <= TOL (1 + |a|) (TOL 0: equal);
+//   - TOL 0: every line is the same but for the wall-clock fields wall_time
+//     and clips_per_s (the JSON re-serialised without them: same keys in the
+//     same order, the same shortest round-trip numbers);
 //   - the predictions files list the same videos in the same order;
 //   - the newest checkpoint of each has the same step and its
 //     model.safetensors tensors agree: |a - b| <= TOL (1 + |a|) element by
@@ -38,12 +43,25 @@ Lines metrics_lines(const fs::path& run) {
   std::ifstream in(run / "metrics.jsonl");
   if (!in) throw std::runtime_error((run / "metrics.jsonl").string() + ": cannot read");
   Lines lines;
+  int number = 0;
   for (std::string text; std::getline(in, text);) {
+    ++number;
     if (text.empty()) continue;
     const nlohmann::json line = nlohmann::json::parse(text);
-    lines[line.at("split").get<std::string>()][line.at("step").get<int64_t>()] = line;
+    const std::string split = line.at("split").get<std::string>();
+    const int64_t step = line.at("step").get<int64_t>();
+    if (!lines[split].emplace(step, line).second)
+      throw std::runtime_error((run / "metrics.jsonl").string() + " line " + std::to_string(number) + ": split " +
+                               split + " step " + std::to_string(step) + " is logged a second time");
   }
   return lines;
+}
+
+// A line without its wall-clock fields, serialised.
+std::string without_wall_clock(nlohmann::json line) {
+  line.erase("wall_time");
+  line.erase("clips_per_s");
+  return line.dump();
 }
 
 std::string bytes_of(const fs::path& p) {
@@ -115,6 +133,13 @@ int main(int argc, char** argv) {
                                                     std::to_string(x) + " vs " + std::to_string(y));
         }
       }
+    }
+    if (tol == 0) {
+      require(la.size() == lb.size(), "the logs have other splits");
+      for (const auto& [split, steps] : la)
+        for (const auto& [step, line] : steps)
+          require(without_wall_clock(line) == without_wall_clock(lb.at(split).at(step)),
+                  split + " step " + std::to_string(step) + ": the lines differ beyond wall_time and clips_per_s");
     }
     require(prediction_ids(a) == prediction_ids(b), "the predictions files list other videos or another order");
     // The final weights.

@@ -3,8 +3,9 @@
 //                on CPU tensors in float32 and float64 (and int64 sums)
 //                against values computed by hand from the rank formula, and
 //                the refusal of mismatched sizes on every rank; all_gather_strings
-//                of texts of different lengths (one empty); and synchronised
-//                batch norm: rank r normalises its 4 + r rows of a float64
+//                of texts of different lengths (one empty); broadcast_string
+//                from the first and the last rank (and of an empty text); and
+//                synchronised batch norm: rank r normalises its 4 + r rows of a float64
 //                x [M, 3] that every rank knows, with the statistics of all
 //                of them, against one batch_norm of the whole x computed
 //                on every rank (y, dx, the summed dgamma and dbeta, the
@@ -141,6 +142,19 @@ void check_collectives(Communicator& comm) {
         comm.abort("all_gather_strings: rank " + std::to_string(q) + "'s text is '" + texts[static_cast<size_t>(q)] + "'");
     ++check.passed;
   }
+
+  // broadcast_string: the root's text of 13 bytes (not a whole number of 8-byte words) reaches every rank,
+  // whatever the others pass; an empty root text gives every rank an empty one.
+  for (int root : {0, W - 1}) {
+    const std::string root_text = "root " + std::to_string(root) + " text.";
+    const std::string got = broadcast_string(comm, r == root ? root_text : std::string(static_cast<size_t>(r), 'x'), root);
+    if (got != root_text)
+      comm.abort("broadcast_string from rank " + std::to_string(root) + ": got '" + got + "', want '" + root_text + "'");
+    ++check.passed;
+  }
+  if (const std::string got = broadcast_string(comm, r == 0 ? "" : "not rank 0's", 0); !got.empty())
+    comm.abort("broadcast_string of rank 0's empty text: got '" + got + "'");
+  ++check.passed;
 
   // Synchronised batch norm against one process's batch norm of the whole batch.
   {

@@ -1,6 +1,7 @@
 // Whole training runs on a small generated dataset (tiny preset, 4 frames):
-// exact resume, falling back past a truncated checkpoint, the checkpoint's
-// safetensors files, non-finite steps, evaluation-only runs, the resume
+// exact resume, falling back past a truncated checkpoint, the metrics log
+// and TensorBoard events of resumed runs (cut back to the checkpoint), the
+// checkpoint's safetensors files, non-finite steps, evaluation-only runs, the resume
 // identity check, bad and unlabelled evaluation videos, signals and exit
 // statuses (the trainer binary in a child process).
 #include <catch2/catch.hpp>
@@ -10,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cmath>
@@ -17,12 +19,15 @@
 #include <filesystem>
 #include <fstream>
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include "data/formats/checkpoint_folder.h"
 #include "data/formats/safetensors.h"
+#include "data/formats/tensorboard_writer.h"
 #include "data/ssv2/vocabulary.h"
 #include "data/synth/dataset_writer.h"
 #include "engine/autograd.h"
@@ -345,6 +350,179 @@ TEST_CASE("the training-loss window survives a resume: metrics.jsonl equals the 
   const auto a = train_losses(straight), b = train_losses(split);
   REQUIRE(a.size() == 2);  // steps 2 and 4
   CHECK(a == b);           // bitwise
+}
+
+namespace {
+
+// The lines of metrics.jsonl without their wall-clock fields: wall_time (when
+// the line was written) and clips_per_s (throughput over the logging window's
+// wall-clock time) differ between any two runs; every other field is
+// deterministic. Re-serialised: the same keys in the same (sorted) order and
+// the same shortest round-trip numbers as the trainer wrote.
+std::vector<std::string> rows_without_wall_clock(const fs::path& run) {
+  std::vector<std::string> rows;
+  for (nlohmann::json line : jsonl(run / "metrics.jsonl")) {
+    line.erase("wall_time");
+    line.erase("clips_per_s");
+    rows.push_back(line.dump());
+  }
+  return rows;
+}
+
+// Every scalar point of the run's TensorBoard event files, "tag step value-bits",
+// sorted, but for the wall-clock train/clips_per_s. The Event protobuf read here field by field (independently of the
+// trainer): step = field 2 (varint), summary = field 5 { value = field 1 {
+// tag = field 1, simple_value = field 2 (fixed32) } }. decode_tfrecords
+// throws on a truncated or damaged record.
+// The fields of a protobuf message, one after the other.
+struct ProtoReader {
+  std::string_view b;
+  size_t at = 0;
+  uint64_t varint() {
+    uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      const auto byte = static_cast<uint8_t>(b.at(at++));
+      v |= uint64_t(byte & 0x7f) << shift;
+      if (!(byte & 0x80)) return v;
+    }
+  }
+  // Calls field(number, bytes, value): bytes of a length-delimited or fixed
+  // field, value of a varint one.
+  template <class F>
+  void fields(F&& field) {
+    while (at < b.size()) {
+      const uint64_t key = varint(), number = key >> 3, type = key & 7;
+      REQUIRE((type == 0 || type == 1 || type == 2 || type == 5));
+      if (type == 0) {
+        const uint64_t value = varint();
+        field(number, std::string_view(), value);
+        continue;
+      }
+      const size_t n = type == 2 ? static_cast<size_t>(varint()) : type == 1 ? 8 : 4;
+      REQUIRE(n <= b.size() - at);
+      field(number, b.substr(at, n), uint64_t{0});
+      at += n;
+    }
+  }
+};
+
+std::vector<std::string> tensorboard_points(const fs::path& run) {
+  std::vector<std::string> points;
+  if (!fs::exists(run / "tensorboard")) return points;
+  for (const auto& file : fs::directory_iterator(run / "tensorboard")) {
+    for (const std::string& event : formats::decode_tfrecords(file_bytes(file.path()), file.path().string())) {
+      uint64_t step = 0;
+      std::vector<std::pair<std::string, uint32_t>> values;  // tag, bits of simple_value
+      ProtoReader{event}.fields([&](uint64_t n, std::string_view bytes, uint64_t v) {
+        if (n == 2) step = v;
+        if (n != 5) return;
+        ProtoReader{bytes}.fields([&](uint64_t, std::string_view value, uint64_t) {
+          std::pair<std::string, uint32_t> point;
+          ProtoReader{value}.fields([&](uint64_t m, std::string_view x, uint64_t) {
+            if (m == 1) point.first = x;
+            if (m == 2) std::memcpy(&point.second, x.data(), 4);  // little-endian, as the machine
+          });
+          values.push_back(point);
+        });
+      });
+      for (const auto& [tag, bits] : values)
+        if (tag != "train/clips_per_s")  // wall-clock, as in rows_without_wall_clock
+          points.push_back(tag + " " + std::to_string(step) + " " + std::to_string(bits));
+    }
+  }
+  std::sort(points.begin(), points.end());
+  return points;
+}
+
+// Every file of a folder, with its bytes, by relative path.
+std::map<std::string, std::string> folder_bytes(const fs::path& dir) {
+  std::map<std::string, std::string> files;
+  if (!fs::exists(dir)) return files;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) files[fs::relative(e.path(), dir).string()] = file_bytes(e.path());
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("resuming a finished run changes neither metrics.jsonl nor tensorboard/", "[trainer][resume][log]") {
+  // eval_every_steps 100: the final validation comes after the last
+  // checkpoint; 2: the last step's validation (before it) is the final one.
+  for (const std::string eval_every : {"100", "2"}) {
+    INFO("train.eval_every_steps " << eval_every);
+    const fs::path out = scratch() / ("finished-" + eval_every);
+    const std::vector<std::string> settings{"train.max_steps=4", "train.checkpoint_every_steps=2",
+                                            "train.eval_every_steps=" + eval_every};
+    run(config_yaml("fg_classes", out), settings);
+    const std::string log = file_bytes(out / "metrics.jsonl");
+    const std::map<std::string, std::string> events = folder_bytes(out / "tensorboard");
+    REQUIRE(!events.empty());
+    for (int again = 0; again < 2; ++again) {
+      const RunSummary s = run(config_yaml("fg_classes", out), settings, "auto");
+      CHECK(s.steps == 4);
+      CHECK(s.metrics_step == 4);
+      CHECK(s.final_metrics.count("top1") == 1);
+      CHECK(file_bytes(out / "metrics.jsonl") == log);
+      CHECK(folder_bytes(out / "tensorboard") == events);
+    }
+  }
+}
+
+TEST_CASE("resumed after a kill, metrics.jsonl and TensorBoard are the uninterrupted run's", "[trainer][resume][log]") {
+  // 6 steps, checkpoints every 2 (and at the best validation), validations at 3 and 6.
+  const std::vector<std::string> settings{"train.checkpoint_every_steps=2", "train.eval_every_steps=3"};
+  auto with = [&](const std::string& extra) { auto v = settings; v.push_back(extra); return v; };
+  const fs::path straight = scratch() / "kill-straight", killed = scratch() / "kill-resumed";
+  run(config_yaml("fg_classes", straight), with("train.max_steps=6"));
+  // The killed attempt: it logged step 5 (and its final validation at 5)
+  // but was killed before ckpt-5 was written, in the middle of a line of
+  // step 6 and of a TensorBoard record.
+  run(config_yaml("fg_classes", killed), with("train.max_steps=5"));
+  fs::remove_all(killed / "ckpt-5");
+  std::ofstream(killed / "metrics.jsonl", std::ios::app) << R"({"clips_per_s":4.5,"epoch":1,"grad_norm":0.7)";
+  std::vector<fs::path> event_files;
+  for (const auto& e : fs::directory_iterator(killed / "tensorboard")) event_files.push_back(e.path());
+  REQUIRE(event_files.size() == 1);
+  const std::string last_record = formats::encode_tfrecord(std::string(40, 'x'));
+  std::ofstream(event_files[0], std::ios::app | std::ios::binary) << last_record.substr(0, 30);
+  const std::string before = file_bytes(killed / "metrics.jsonl");
+  size_t five_lines = 0;  // the rows of steps 1-4: train 1-3, validation 3, train 4
+  for (int n = 0; n < 5; ++n) five_lines = before.find('\n', five_lines) + 1;
+
+  const RunSummary resumed = run(config_yaml("fg_classes", killed), with("train.max_steps=6"), "auto");
+  CHECK(resumed.losses.size() == 2);  // steps 5 and 6, from ckpt-4
+  const std::string after = file_bytes(killed / "metrics.jsonl");
+  CHECK(after.substr(0, five_lines) == before.substr(0, five_lines));  // the earlier rows, byte for byte
+  const std::vector<std::string> want = rows_without_wall_clock(straight);
+  REQUIRE(want.size() == 8);  // train 1-6, validation 3 and 6
+  CHECK(rows_without_wall_clock(killed) == want);
+  const std::vector<std::string> points = tensorboard_points(straight);
+  CHECK(points.size() > 8);
+  CHECK(tensorboard_points(killed) == points);
+}
+
+TEST_CASE("a fresh start over an attempt that left no checkpoint logs its steps once", "[trainer][resume][log]") {
+  const fs::path straight = scratch() / "restart-straight", restarted = scratch() / "restart-again";
+  run(config_yaml("fg_classes", straight), {"train.max_steps=2"});
+  run(config_yaml("fg_classes", restarted), {"train.max_steps=2"});
+  // As if it had been killed before its first checkpoint.
+  for (const auto& c : formats::list_checkpoints(restarted)) fs::remove_all(c.path);
+  fs::remove(restarted / "latest");
+  run(config_yaml("fg_classes", restarted), {"train.max_steps=2"});
+  CHECK(rows_without_wall_clock(restarted) == rows_without_wall_clock(straight));
+  CHECK(tensorboard_points(restarted) == tensorboard_points(straight));
+}
+
+TEST_CASE("a damaged metrics.jsonl line before the last is refused on resume, naming the file and line",
+          "[trainer][resume][log]") {
+  const fs::path out = scratch() / "damaged-log";
+  run(config_yaml("fg_classes", out), {"train.max_steps=2"});
+  std::string log = file_bytes(out / "metrics.jsonl");
+  log.insert(log.find('\n') + 1, "{\"split\": \"train\", \"st\n");
+  std::ofstream(out / "metrics.jsonl", std::ios::trunc) << log;
+  CHECK_THROWS_WITH(run(config_yaml("fg_classes", out), {"train.max_steps=3"}, "auto"),
+                    Contains((out / "metrics.jsonl").string() + " line 2 is not a metrics row"));
+  CHECK(file_bytes(out / "metrics.jsonl") == log);
 }
 
 TEST_CASE("a cosine schedule with warm-up sets each step's learning rate, and the log records it", "[trainer]") {
