@@ -269,6 +269,8 @@ std::optional<Encodings> read_cache(const fs::path& cache_file, const CacheKey& 
         if (problem.empty()) return e;
       }
     }
+  } catch (const Error& e) {
+    problem = "damaged: " + e.message();
   } catch (const std::exception& e) {
     problem = std::string("damaged: ") + e.what();
   }
