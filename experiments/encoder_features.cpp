@@ -1,12 +1,15 @@
 // defines: resolve_encoder_source, Preprocessing, preprocessing_of,
-//          check_target_preprocessing, target_features (see encoder_features.h)
+//          check_target_preprocessing, target_features, feature_cache_checksum
+//          (see encoder_features.h)
 #include "experiments/encoder_features.h"
 
 #include <omp.h>
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
+#include <set>
 
 #include "data/common/file_io.h"
 #include "data/common/json_read.h"
@@ -19,6 +22,7 @@
 #include "models/video_encoder.h"
 #include "train/batch_tensors.h"
 #include "train/checkpointing.h"
+#include "train/compute_threads.h"
 #include "train/dataset_setup.h"
 
 namespace grain {
@@ -123,57 +127,173 @@ void check_target_preprocessing(const EncoderSource& source, const fs::path& tar
 
 namespace {
 
-const char* const kCacheVersion = "1";
+// 2: encodings only (the labels are read fresh on every run), keyed by each
+// video's file digest, with a checksum. A version-1 file is recomputed.
+const char* const kCacheVersion = "2";
+const char* const kChecksumKey = "checksum";
 
-std::optional<TargetFeatures> read_cache(const fs::path& cache_file, const EncoderSource& source,
-                                         const fs::path& target) {
-  if (!fs::exists(cache_file)) return std::nullopt;
-  try {
-    const formats::SafetensorsFile file = formats::read_safetensors(cache_file);
-    auto meta = [&](const std::string& key) {
-      const auto it = file.metadata.find(key);
-      return it == file.metadata.end() ? std::string() : it->second;
-    };
-    if (meta("cache_version") != kCacheVersion || meta("checkpoint_sha256") != source.sha256 ||
-        meta("target") != fs::absolute(target).lexically_normal().string() ||
-        meta("preprocessing") != preprocessing_of(source.config).to_json().dump())
-      return std::nullopt;
-    TargetFeatures f;
-    f.from_cache = true;
-    f.ids = data::parse_json(meta("ids"), cache_file.string() + " ids").get<std::vector<std::string>>();
-    f.class_names =
-        data::parse_json(meta("class_names"), cache_file.string() + " class_names").get<std::vector<std::string>>();
-    f.left_out = data::parse_json(meta("left_out"), cache_file.string() + " left_out").get<std::vector<std::string>>();
-    const formats::SafetensorsEntry& h = file.at("h");
-    GRAIN_CHECK(h.shape.size() == 2 && h.shape[0] == f.ids.size(), cache_file.string() << ": h has the wrong shape");
-    f.width = static_cast<int64_t>(h.shape[1]);
-    f.h = formats::safetensors_values<float>(h);
-    for (const int64_t c : formats::safetensors_values<int64_t>(file.at("classes"))) f.classes.push_back(static_cast<int>(c));
-    GRAIN_CHECK(f.classes.size() == f.ids.size(), cache_file.string() << ": classes and ids differ in count");
-    return f;
-  } catch (const std::exception& e) {
-    // A damaged cache is recomputed, never trusted.
-    std::fprintf(stderr, "transfer: ignoring the feature cache %s: %s\n", cache_file.string().c_str(), e.what());
-    return std::nullopt;
+// What the encodings of a target depend on; a cache is used only when all of it matches.
+struct CacheKey {
+  std::string checkpoint_sha256;
+  std::string preprocessing;                  // Preprocessing::to_json().dump()
+  std::string reading;                        // how the clips are read: storage, frame folders' rate
+  std::map<std::string, std::string> videos;  // every video of the pool: id -> digest of its files
+};
+
+// The cached data: the encoding of every video that decoded, and the bad ones.
+struct Encodings {
+  std::vector<std::string> ids;       // rows of h
+  int64_t width = 0;
+  std::vector<float> h;               // (ids.size(), width)
+  std::vector<std::string> left_out;  // the loader's descriptions of the bad videos
+};
+
+// SHA-256 of one video's files, relative to the dataset root: the video file
+// (videos/<id>.*) and the JPEG frame folder (frames/<id>/), whichever exist
+// (the loader reads one of them; hashing both needs no copy of its choice),
+// each file's path, size and content. The content, not a size and mtime:
+// a regenerated or edited file of the same size within the file system's
+// time resolution, or copied with its times kept, is still seen; reading
+// the pool's files costs far less than encoding them (measured in
+// docs/transfer.md).
+std::string video_files_digest(const data::DatasetLayout& layout, const std::string& id) {
+  std::string description;
+  auto add_file = [&](const fs::path& file) {
+    const std::vector<uint8_t> bytes = data::read_binary_file(file);
+    description += file.lexically_relative(layout.root).generic_string() + '\n' + std::to_string(bytes.size()) +
+                   '\n' +
+                   formats::sha256_hex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())) +
+                   '\n';
+  };
+  const fs::path video = layout.video_path(id);
+  if (fs::is_regular_file(video)) add_file(video);
+  const fs::path frames = layout.frames_path(id);
+  if (fs::is_directory(frames)) {
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(frames))
+      if (entry.is_regular_file()) files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    for (const fs::path& f : files) add_file(f);
   }
+  if (description.empty()) description = "no files";  // the loader leaves it out, naming the path
+  return formats::sha256_hex(description);
 }
 
-void write_cache(const fs::path& cache_file, const EncoderSource& source, const fs::path& target,
-                 const TargetFeatures& f) {
+}  // namespace
+
+// Everything the file holds but the checksum itself (and the writer's
+// "format"): metadata in key order, then each tensor's name, dtype, shape
+// and bytes, every field length-prefixed.
+std::string feature_cache_checksum(const formats::SafetensorsFile& file) {
+  std::string text;
+  auto add = [&](const std::string& field) { text += std::to_string(field.size()) + ':' + field; };
+  for (const auto& [key, value] : file.metadata)
+    if (key != kChecksumKey && key != "format") add(key), add(value);
+  std::vector<const formats::SafetensorsEntry*> tensors;
+  for (const auto& t : file.tensors) tensors.push_back(&t);
+  std::sort(tensors.begin(), tensors.end(), [](auto* a, auto* b) { return a->name < b->name; });
+  for (const formats::SafetensorsEntry* t : tensors) {
+    add(t->name);
+    add(t->dtype);
+    for (const uint64_t d : t->shape) add(std::to_string(d));
+    add(t->bytes);
+  }
+  return formats::sha256_hex(text);
+}
+
+namespace {
+
+// Why the cache does not fit the key ("" when it does).
+std::string key_mismatch(const formats::SafetensorsFile& file, const CacheKey& key) {
+  auto meta = [&](const std::string& name) {
+    const auto it = file.metadata.find(name);
+    return it == file.metadata.end() ? std::string() : it->second;
+  };
+  if (meta("checkpoint_sha256") != key.checkpoint_sha256)
+    return "it holds the encodings of another checkpoint (sha256 " + meta("checkpoint_sha256").substr(0, 16) + ")";
+  if (meta("preprocessing") != key.preprocessing) return "it was written for another preprocessing";
+  if (meta("reading") != key.reading) return "it was written for another way of reading the clips";
+  const auto videos = data::parse_json(meta("videos"), file.source + " videos").get<std::map<std::string, std::string>>();
+  for (const auto& [id, digest] : key.videos) {
+    const auto it = videos.find(id);
+    if (it == videos.end()) return "video " + id + " of train.json has no encoding in it";
+    if (it->second != digest) return "the files of video " + id + " changed since it was written";
+  }
+  for (const auto& [id, digest] : videos)
+    if (!key.videos.count(id)) return "it holds video " + id + ", which train.json no longer lists";
+  return "";
+}
+
+// The encodings of cache_file when it is intact and fits the key. Otherwise
+// one line on stderr naming the file and what was wrong (a damaged or stale
+// cache is recomputed, never trusted), and nullopt.
+std::optional<Encodings> read_cache(const fs::path& cache_file, const CacheKey& key, int64_t width) {
+  if (!fs::exists(cache_file)) return std::nullopt;
+  std::string problem;
+  try {
+    const formats::SafetensorsFile file = formats::read_safetensors(cache_file);
+    auto meta = [&](const std::string& name) {
+      const auto it = file.metadata.find(name);
+      return it == file.metadata.end() ? std::string() : it->second;
+    };
+    if (meta("cache_version") != kCacheVersion) {
+      problem = "it is of cache version " + (meta("cache_version").empty() ? "1" : meta("cache_version")) +
+                ", not " + kCacheVersion;
+    } else if (meta(kChecksumKey) != feature_cache_checksum(file)) {
+      problem = "damaged: its checksum does not match its contents";
+    } else if (problem = key_mismatch(file, key); problem.empty()) {
+      Encodings e;
+      e.ids = data::parse_json(meta("ids"), cache_file.string() + " ids").get<std::vector<std::string>>();
+      e.left_out = data::parse_json(meta("left_out"), cache_file.string() + " left_out").get<std::vector<std::string>>();
+      const formats::SafetensorsEntry& h = file.at("h");
+      const std::set<std::string> unique_ids(e.ids.begin(), e.ids.end());
+      // The checksum guards against damage; these guard against a file
+      // written consistently but wrongly (by hand, or by a faulty writer).
+      if (h.shape.size() != 2 || h.shape[0] != e.ids.size() || h.shape[1] != static_cast<uint64_t>(width)) {
+        std::string shape;
+        for (const uint64_t d : h.shape) shape += (shape.empty() ? "" : ", ") + std::to_string(d);
+        problem = "damaged: h is [" + shape + "], expected [" + std::to_string(e.ids.size()) + ", " +
+                  std::to_string(width) + "] (its ids x the encoder's width)";
+      } else if (unique_ids.size() != e.ids.size()) {
+        problem = "damaged: a video id appears twice in its ids";
+      } else if (e.ids.size() + e.left_out.size() != key.videos.size() ||
+                 std::any_of(e.ids.begin(), e.ids.end(), [&](const std::string& id) { return !key.videos.count(id); })) {
+        problem = "damaged: its ids and left-out videos do not add up to its videos";
+      } else {
+        e.width = width;
+        e.h = formats::safetensors_values<float>(h);
+        for (size_t i = 0; i < e.h.size() && problem.empty(); ++i)
+          if (!std::isfinite(e.h[i]))
+            problem = "damaged: the encoding of video " + e.ids[i / static_cast<size_t>(width)] +
+                      " holds a non-finite value";
+        if (problem.empty()) return e;
+      }
+    }
+  } catch (const Error& e) {
+    problem = "damaged: " + e.message();
+  } catch (const std::exception& e) {
+    problem = std::string("damaged: ") + e.what();
+  }
+  std::fprintf(stderr, "transfer: feature cache %s: %s; recomputing the encodings\n", cache_file.string().c_str(),
+               problem.c_str());
+  return std::nullopt;
+}
+
+void write_cache(const fs::path& cache_file, const EncoderSource& source, const fs::path& target, const CacheKey& key,
+                 const Encodings& e) {
   formats::SafetensorsFile file;
-  const std::vector<int64_t> classes(f.classes.begin(), f.classes.end());
   file.tensors.push_back(formats::make_safetensors_entry<float>(
-      "h", {static_cast<uint64_t>(f.ids.size()), static_cast<uint64_t>(f.width)}, std::span<const float>(f.h)));
-  file.tensors.push_back(formats::make_safetensors_entry<int64_t>("classes", {static_cast<uint64_t>(classes.size())},
-                                                                  std::span<const int64_t>(classes)));
+      "h", {static_cast<uint64_t>(e.ids.size()), static_cast<uint64_t>(e.width)}, std::span<const float>(e.h)));
   file.metadata["cache_version"] = kCacheVersion;
   file.metadata["checkpoint"] = source.random ? std::string("random") : source.checkpoint.string();
-  file.metadata["checkpoint_sha256"] = source.sha256;
-  file.metadata["target"] = fs::absolute(target).lexically_normal().string();
-  file.metadata["preprocessing"] = preprocessing_of(source.config).to_json().dump();
-  file.metadata["ids"] = nlohmann::json(f.ids).dump();
-  file.metadata["class_names"] = nlohmann::json(f.class_names).dump();
-  file.metadata["left_out"] = nlohmann::json(f.left_out).dump();
+  file.metadata["checkpoint_sha256"] = key.checkpoint_sha256;
+  file.metadata["target"] = fs::absolute(target).lexically_normal().string();  // for the reader; not part of the key
+  file.metadata["preprocessing"] = key.preprocessing;
+  file.metadata["reading"] = key.reading;
+  file.metadata["videos"] = nlohmann::json(key.videos).dump();
+  file.metadata["ids"] = nlohmann::json(e.ids).dump();
+  file.metadata["left_out"] = nlohmann::json(e.left_out).dump();
+  file.metadata[kChecksumKey] = feature_cache_checksum(file);
   if (!cache_file.parent_path().empty()) fs::create_directories(cache_file.parent_path());
   formats::write_safetensors(cache_file, file);
 }
@@ -206,8 +326,7 @@ TrainerConfig target_config(const TrainerConfig& source, const fs::path& target,
 
 TargetFeatures target_features(const EncoderSource& source, const fs::path& target, const fs::path& cache_file,
                                const ExtractOptions& o) {
-  if (std::optional<TargetFeatures> cached = read_cache(cache_file, source, target)) return *cached;
-
+  check_thread_count("--threads", o.threads);
   const int threads = o.threads > 0 ? o.threads : std::max(1, omp_get_num_procs());
   omp_set_num_threads(threads);
   std::string device = o.device;
@@ -217,36 +336,59 @@ TargetFeatures target_features(const EncoderSource& source, const fs::path& targ
   GRAIN_CHECK(!dev.is_cuda() || cuda_device_count() > 0,
               "device cuda: " << (cuda_is_built() ? "no GPU is present" : "this build has no CUDA backend"));
   const TrainerConfig c = target_config(source.config, target, o, device);
+  // The labels are read here on every run, never from the cache: a
+  // relabelled or broken train.json is always seen.
   TrainingData data = open_training_data(c, cache_file.parent_path() / "unused-vocabulary.json");
   GRAIN_CHECK(data.eval_loader, "target " << target.string() << ": train.json lists no videos");
 
   ParameterStore store(DType::kFloat32);
   VideoEncoder encoder(store, "encoder", source.config.model);
-  store.materialize(dev);
-  encoder.reset_parameters(source.random ? source.random_seed : 0);
-  if (!source.random) load_model_weights(source.checkpoint / "model.safetensors", store, "encoder.");
+  CacheKey key;
+  key.checkpoint_sha256 = source.sha256;
+  key.preprocessing = preprocessing_of(source.config).to_json().dump();
+  key.reading = nlohmann::json{{"storage", c.storage}, {"frames_fps", c.frames_fps}}.dump();
+  for (const data::VideoLabel& v : data.eval_videos) key.videos[v.id] = video_files_digest(data.layout, v.id);
 
+  std::optional<Encodings> encodings = read_cache(cache_file, key, encoder.output_width());
+  const bool from_cache = encodings.has_value();
+  if (!encodings) {
+    store.materialize(dev);
+    encoder.reset_parameters(source.random ? source.random_seed : 0);
+    if (!source.random) load_model_weights(source.checkpoint / "model.safetensors", store, "encoder.");
+    Encodings& e = encodings.emplace();
+    e.width = encoder.output_width();
+    NoGradGuard no_grad;
+    data.eval_loader->start_epoch(0);
+    while (std::optional<data::Batch> batch = data.eval_loader->next()) {
+      e.left_out.insert(e.left_out.end(), batch->left_out.begin(), batch->left_out.end());
+      if (batch->size() == 0) continue;
+      const BatchTensors t = to_tensors(*batch, c, dev);
+      const std::vector<double> h = encoder.forward(t.clips, {false, 0}).to(Device::cpu()).to_vector();
+      e.h.insert(e.h.end(), h.begin(), h.end());
+      e.ids.insert(e.ids.end(), batch->ids.begin(), batch->ids.begin() + t.size);
+    }
+    for (const float v : e.h)
+      GRAIN_CHECK(std::isfinite(v), "checkpoint " << source.name << ": the encoder gives non-finite encodings on "
+                                                  << target.string());
+    write_cache(cache_file, source, target, key, e);
+  }
+
+  // The videos in train.json order, each with its label of this run.
+  std::map<std::string, size_t> row_of;
+  for (size_t r = 0; r < encodings->ids.size(); ++r) row_of[encodings->ids[r]] = r;
   TargetFeatures f;
   f.class_names = data.class_names;
-  f.width = encoder.output_width();
-  NoGradGuard no_grad;
-  data.eval_loader->start_epoch(0);
-  while (std::optional<data::Batch> batch = data.eval_loader->next()) {
-    f.left_out.insert(f.left_out.end(), batch->left_out.begin(), batch->left_out.end());
-    if (batch->size() == 0) continue;
-    const BatchTensors t = to_tensors(*batch, c, dev);
-    const std::vector<double> h = encoder.forward(t.clips, {false, 0}).to(Device::cpu()).to_vector();
-    f.h.insert(f.h.end(), h.begin(), h.end());
-    const std::vector<int32_t>& classes = batch->classes(c.labels.classes);
-    for (int64_t n = 0; n < t.size; ++n) {
-      f.ids.push_back(batch->ids[static_cast<size_t>(n)]);
-      f.classes.push_back(classes[static_cast<size_t>(n)]);
-    }
+  f.width = encodings->width;
+  f.left_out = encodings->left_out;
+  f.from_cache = from_cache;
+  for (const data::VideoLabel& v : data.eval_videos) {
+    const auto it = row_of.find(v.id);
+    if (it == row_of.end()) continue;  // left out
+    f.ids.push_back(v.id);
+    f.classes.push_back(data::class_index(c.labels.classes, v));
+    const auto row = encodings->h.begin() + static_cast<std::ptrdiff_t>(it->second * static_cast<size_t>(f.width));
+    f.h.insert(f.h.end(), row, row + f.width);
   }
-  for (const float v : f.h)
-    GRAIN_CHECK(std::isfinite(v), "checkpoint " << source.name << ": the encoder gives non-finite encodings on "
-                                                << target.string());
-  write_cache(cache_file, source, target, f);
   return f;
 }
 

@@ -1,6 +1,6 @@
 // defines: grain::EncoderSource, resolve_encoder_source, Preprocessing,
 //          preprocessing_of, check_target_preprocessing, TargetFeatures,
-//          ExtractOptions, target_features
+//          ExtractOptions, target_features, feature_cache_checksum
 //
 // The encoder half of the transfer protocol: which encoder (a trainer
 // checkpoint of any of the four tasks, or the same architecture with seeded
@@ -16,12 +16,19 @@
 //    loader's evaluation path (centre window and centre crop), no gradient
 //    recording; every video of the target's train.json (the few-shot pool),
 //    labelled by its category. A bad video is left out and named.
-//  - Cache: FEATURES.safetensors holds h (N, D) float32 and the classes, with
-//    the checkpoint's SHA-256 (of model.safetensors; for the random encoder,
-//    of its description: seed and architecture), the target folder and the
-//    preprocessing in its metadata. It is reused only when all three match,
-//    so a rerun with the same checkpoint skips the encoder and another
-//    checkpoint recomputes (and replaces) it.
+//  - Cache: FEATURES.safetensors holds the encodings only: h (N, D) float32
+//    and the ids of its rows (and the videos left out), never the labels,
+//    which are read from the target's train.json on every run, so a
+//    relabelling needs no re-encoding and is never missed. Its key, in the
+//    metadata: the checkpoint's SHA-256 (of model.safetensors; for the
+//    random encoder, of its description: seed and architecture), the
+//    preprocessing, how the clips are read (storage, frame folders' rate)
+//    and every video of the pool with the SHA-256 of its files (path, size,
+//    content). A checksum (SHA-256 of every other field and of h's shape and
+//    bytes) and checks of h's shape against the ids and the encoder's width,
+//    of unique ids and of finite values catch a damaged file. A cache that
+//    is damaged or does not fit the key is recomputed (and replaced), with
+//    one line on stderr naming the file and why.
 //  - The target's preprocessing is declared by DATA_DIR/preprocessing.json
 //    when the target has one (a set stored at one size), else pinned by the
 //    first transfer into a comparison folder (its preprocessing.json); a
@@ -38,6 +45,10 @@
 #include "train/trainer_config.h"
 
 namespace grain {
+
+namespace formats {
+struct SafetensorsFile;
+}
 
 struct EncoderSource {
   std::string name;                  // as given: a run folder, a checkpoint folder or "random"
@@ -82,7 +93,7 @@ struct ExtractOptions {
 
 struct TargetFeatures {
   std::vector<std::string> ids;           // the target's videos with an encoding, in train.json order
-  std::vector<int> classes;               // category index of each
+  std::vector<int> classes;               // category index of each (read from train.json on every call)
   std::vector<std::string> class_names;   // the target's categories
   int64_t width = 0;                      // D = 2 x lstm_hidden
   std::vector<float> h;                   // (ids.size(), width), row-major
@@ -90,8 +101,15 @@ struct TargetFeatures {
   bool from_cache = false;
 };
 
+// The checksum a feature cache stores (metadata "checksum"): SHA-256 of its
+// other metadata and of each tensor's name, dtype, shape and bytes.
+std::string feature_cache_checksum(const formats::SafetensorsFile& file);
+
 // The encodings of every video of the target's train.json, from cache_file
-// when it is valid for this source, else extracted and written there.
+// when it is intact and fits this source, the preprocessing and the videos'
+// files, else extracted and written there; the labels are the target's of
+// this call. Throws naming the flag for options.threads outside
+// train/compute_threads.h's bound.
 TargetFeatures target_features(const EncoderSource& source, const std::filesystem::path& target,
                                const std::filesystem::path& cache_file, const ExtractOptions& options);
 

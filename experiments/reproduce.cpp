@@ -374,7 +374,14 @@ class Reproduction {
     if (name == "report") return report();
     const size_t dash = name.find('-');
     const std::string group = name.substr(0, dash), what = name.substr(dash + 1);
-    if (group == "train") return train(what);
+    if (group == "train") {
+      // A target too small for the shots fails before any training, not at
+      // the transfer stages after all of it (a target still to be generated
+      // is checked there).
+      if (plan_.target_config.generate.empty() || fs::exists(plan_.target_config.dataset_root / "labels.json"))
+        check_transfer_target(plan_.target_config.dataset_root, plan_.shots);
+      return train(what);
+    }
     if (group == "evaluate") return evaluate(what);
     if (group == "transfer") return transfer(what);
     if (group == "frame") return frame_baseline(what);

@@ -42,6 +42,31 @@ struct TransferResult {
   bool features_from_cache = false;
 };
 
+// The bounds of the protocol's numbers (docs/transfer.md): past them a run
+// only costs time (a probe of 1e9 epochs, 4e9 draws) or is meaningless (a
+// learning rate of 1e6). Threads: train/compute_threads.h.
+inline constexpr int64_t kMaxTransferRuns = 100000;
+inline constexpr int64_t kMaxShots = 100000;
+inline constexpr int64_t kMaxProbeEpochs = 100000;
+inline constexpr int64_t kMaxProbeHidden = 65536;
+inline constexpr double kMaxProbeLr = 1.0;
+
+// Throws naming the flag unless: --runs in [2, kMaxTransferRuns]; --shots
+// non-empty, unique, each in [1, kMaxShots]; --epochs in [1,
+// kMaxProbeEpochs]; --lr finite, > 0 and <= kMaxProbeLr; --threads within
+// train/compute_threads.h's bound; --device cpu, cuda or auto; --out not an
+// existing file; json_file (--json; "" = none) not a folder and in a folder
+// that exists. The probe's hidden width (no flag) in [1, kMaxProbeHidden].
+void check_transfer_options(const TransferOptions& options, const std::filesystem::path& json_file = {});
+
+// Throws unless the target folder's train.json (the few-shot pool, read
+// fresh) gives every category at least max(shots) + 1 videos: k to train on
+// and one to test. The message names the category (its name, not its index)
+// and the target. run_transfer calls it before any extraction; reproduce
+// before its first training stage, so a target too small fails at once.
+void check_transfer_target(const std::filesystem::path& target, const std::vector<int64_t>& shots);
+
+// Checks the options and the target (above), then runs the protocol.
 TransferResult run_transfer(const TransferOptions& options);
 
 // The printed table: shots | mean +- ci95 | chance, one row per k.

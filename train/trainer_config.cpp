@@ -6,6 +6,7 @@
 
 #include "engine/device.h"
 #include "engine/error.h"
+#include "train/compute_threads.h"
 
 namespace grain {
 
@@ -14,10 +15,8 @@ namespace {
 using T = ConfigType;
 using R = ConfigRange;
 
-// Compute threads: 0 means every core; above 1024 (more than the hardware
-// threads of any single host today) only oversubscribes, and 100,000 made
-// libgomp crash creating its team.
-constexpr double kMaxThreads = 1024;
+// Compute threads: 0 means every core; the bound is train/compute_threads.h's.
+constexpr double kMaxThreads = kMaxComputeThreads;
 // Loader threads: 0 builds batches on the training thread; each worker holds
 // a batch of decoded clips, and decoding is a small part of a step, so past
 // 64 workers only memory grows.

@@ -1,7 +1,10 @@
 // The encoder half of the transfer protocol on generated data: feature
-// extraction and its cache, the transfer JSON (the same draws for every
-// source), the refusal of a checkpoint with another preprocessing (library
-// and tool), and the trainer's model.init_from / model.freeze.
+// extraction and its cache (encodings only, labels read fresh, keyed by the
+// videos' files, a damaged file recomputed), the transfer JSON (the same
+// draws for every source), the refusal of a checkpoint with another
+// preprocessing (library and tool), the bounds of the options and the check
+// of the target (transfer and reproduce), and the trainer's
+// model.init_from / model.freeze.
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
@@ -9,15 +12,23 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <string>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
 
 #include "data/common/file_io.h"
 #include "data/formats/safetensors.h"
 #include "engine/error.h"
 #include "tests/experiments/experiment_fixtures.h"
+#include "experiments/reproduce.h"
 #include "experiments/transfer.h"
 #include "train/checkpointing.h"
+#include "train/compute_threads.h"
 
 using namespace grain;
 using namespace grain::testing;
@@ -76,6 +87,56 @@ std::map<std::string, std::string> weights(const fs::path& run_or_checkpoint, co
         t.name.find("num_batches") == std::string::npos)
       w[t.name] = t.bytes;
   return w;
+}
+
+// A copy of the tiny kitchen target, to change.
+fs::path kitchen_copy(const std::string& name) {
+  const fs::path d = experiment_scratch() / name;
+  fs::remove_all(d);
+  fs::copy(tiny_kitchen(), d, fs::copy_options::recursive);
+  return d;
+}
+
+void edit_train_json(const fs::path& target, const std::function<void(nlohmann::json&)>& edit) {
+  nlohmann::json videos = nlohmann::json::parse(data::read_text_file(target / "train.json"));
+  edit(videos);
+  data::write_file_atomic(target / "train.json", videos.dump());
+}
+
+// Every video takes the labels of the video three places on: a relabelling
+// that keeps each class's count (3) and every video's files.
+void relabel(const fs::path& target) {
+  edit_train_json(target, [](nlohmann::json& videos) {
+    const nlohmann::json old = videos;
+    for (size_t i = 0; i < videos.size(); ++i)
+      for (const char* field : {"label", "template", "placeholders"})
+        videos[i][field] = old[(i + 3) % old.size()][field];
+  });
+}
+
+// Runs `command` with stderr on stdout; returns (exit status, output).
+std::pair<int, std::string> run_command(const std::string& command) {
+  std::FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  REQUIRE(pipe);
+  std::string output;
+  char buffer[512];
+  while (std::fgets(buffer, sizeof(buffer), pipe)) output += buffer;
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), output};
+}
+
+// Rewrites the cache file with `damage` applied to its contents.
+void damage_cache(const fs::path& cache, const std::function<void(formats::SafetensorsFile&)>& damage) {
+  formats::SafetensorsFile file = formats::read_safetensors(cache);
+  damage(file);
+  formats::write_safetensors(cache, file);
+}
+
+formats::SafetensorsEntry& tensor_h(formats::SafetensorsFile& file) {
+  for (auto& t : file.tensors)
+    if (t.name == "h") return t;
+  FAIL("the cache has no h");
+  throw 0;
 }
 
 }  // namespace
@@ -229,4 +290,293 @@ TEST_CASE("trainer: model.init_from loads the encoder only, model.freeze keeps i
   CHECK_THROWS_WITH(train_tiny_run(tiny_run_yaml("cg_classes", experiment_scratch() / "run-bad-init", 4,
                                                  "  init_from: " + missing.string() + "\n")),
                     Contains(missing.string()));
+}
+
+TEST_CASE("feature cache: the labels are read fresh on every run, never from the cache") {
+  const fs::path target = kitchen_copy("kitchen-relabelled");
+  TransferOptions o = small_transfer(run_fg().string(), experiment_scratch() / "transfer-relabel");
+  o.target = target;
+  const TransferResult before = run_transfer(o);
+  CHECK_FALSE(before.features_from_cache);
+
+  relabel(target);
+  const TransferResult cached = run_transfer(o);
+  CHECK(cached.features_from_cache);  // the videos' files did not change: no re-encoding
+  // The reference: the relabelled target encoded from nothing.
+  TransferOptions fresh_options = o;
+  fresh_options.out = experiment_scratch() / "transfer-relabel-fresh";
+  const TransferResult fresh = run_transfer(fresh_options);
+  CHECK_FALSE(fresh.features_from_cache);
+  CHECK(cached.json["results"] == fresh.json["results"]);
+  CHECK(cached.json["results"] != before.json["results"]);  // the draws follow the new classes
+
+  // A broken train.json fails, naming it, whatever the cache holds.
+  const std::string text = data::read_text_file(target / "train.json");
+  data::write_file_atomic(target / "train.json", text.substr(0, text.size() / 2));
+  CHECK_THROWS_WITH(run_transfer(o), Contains((target / "train.json").string()) && Contains("invalid JSON"));
+}
+
+TEST_CASE("feature cache: keyed by each video's file contents, not the target's name or the files' times") {
+  const fs::path target = kitchen_copy("kitchen-edited");
+  const fs::path cache = experiment_scratch() / "cache-edited" / "features.safetensors";
+  const EncoderSource fg = resolve_encoder_source(run_fg().string(), "", 0);
+  ExtractOptions o;
+  o.threads = 1;
+  const TargetFeatures first = target_features(fg, target, cache, o);
+  REQUIRE(first.ids.size() == 39);
+  REQUIRE(first.ids[0] == "1");
+  REQUIRE(first.ids[1] == "2");  // train.json order
+
+  // New times, same contents: still the cache.
+  for (const auto& frame : fs::directory_iterator(target / "frames" / "1"))
+    fs::last_write_time(frame.path(), fs::last_write_time(frame.path()) + std::chrono::hours(1));
+  CHECK(target_features(fg, target, cache, o).from_cache);
+
+  // Video 1's frames replaced by video 2's: recomputed, and video 1's
+  // encoding is now video 2's (the same clip through the same encoder).
+  fs::remove_all(target / "frames" / "1");
+  fs::copy(target / "frames" / "2", target / "frames" / "1");
+  const TargetFeatures edited = target_features(fg, target, cache, o);
+  CHECK_FALSE(edited.from_cache);
+  REQUIRE(edited.ids == first.ids);
+  REQUIRE(edited.h.size() == first.h.size());
+  CHECK(first.h != edited.h);
+  for (int64_t j = 0; j < first.width; ++j) {
+    CHECK(edited.h[static_cast<size_t>(j)] == Approx(first.h[static_cast<size_t>(first.width + j)]).margin(1e-6));
+    CHECK(edited.h[static_cast<size_t>(first.width + j)] ==
+          Approx(first.h[static_cast<size_t>(first.width + j)]).margin(1e-6));
+  }
+  for (size_t i = 2 * static_cast<size_t>(first.width); i < first.h.size(); ++i)
+    CHECK(edited.h[i] == Approx(first.h[i]).margin(1e-6));
+  CHECK(target_features(fg, target, cache, o).from_cache);
+
+  // A video dropped from train.json: recomputed without it.
+  edit_train_json(target, [](nlohmann::json& videos) { videos.erase(videos.begin()); });
+  const TargetFeatures fewer = target_features(fg, target, cache, o);
+  CHECK_FALSE(fewer.from_cache);
+  CHECK(fewer.ids.size() == 38);
+}
+
+TEST_CASE("feature cache: a damaged file is recomputed, never trusted") {
+  const fs::path out = experiment_scratch() / "cache-damaged";
+  const fs::path cache = out / "features.safetensors";
+  const EncoderSource fg = resolve_encoder_source(run_fg().string(), "", 0);
+  ExtractOptions o;
+  o.threads = 1;
+  const TargetFeatures reference = target_features(fg, tiny_kitchen(), cache, o);
+  REQUIRE(reference.width == 32);
+  const size_t row_bytes = static_cast<size_t>(reference.width) * sizeof(float);
+
+  const std::vector<std::pair<std::string, std::function<void(formats::SafetensorsFile&)>>> damages = {
+      {"a NaN row",
+       [&](formats::SafetensorsFile& f) {
+         const float nan = std::numeric_limits<float>::quiet_NaN();
+         for (size_t j = 0; j < static_cast<size_t>(reference.width); ++j)
+           std::memcpy(&tensor_h(f).bytes[5 * row_bytes + j * sizeof(float)], &nan, sizeof(float));
+       }},
+      {"two rows swapped",
+       [&](formats::SafetensorsFile& f) {
+         std::string& b = tensor_h(f).bytes;
+         std::swap_ranges(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(row_bytes),
+                          b.begin() + static_cast<std::ptrdiff_t>(row_bytes));
+       }},
+      {"h cut to another width",
+       [&](formats::SafetensorsFile& f) {
+         formats::SafetensorsEntry& h = tensor_h(f);
+         std::string narrow;
+         for (size_t r = 0; r < h.shape[0]; ++r) narrow += h.bytes.substr(r * row_bytes, row_bytes / 2);
+         h.bytes = narrow;
+         h.shape[1] /= 2;
+       }},
+      {"the ids reordered",
+       [&](formats::SafetensorsFile& f) {
+         auto ids = nlohmann::json::parse(f.metadata.at("ids")).get<std::vector<std::string>>();
+         std::reverse(ids.begin(), ids.end());
+         f.metadata.at("ids") = nlohmann::json(ids).dump();
+       }},
+      {"the file truncated", nullptr},
+      // Written consistently but wrongly (the checksum recomputed): the
+      // checks of shape, ids and values still refuse it.
+      {"a NaN value, checksum recomputed",
+       [&](formats::SafetensorsFile& f) {
+         const float nan = std::numeric_limits<float>::quiet_NaN();
+         std::memcpy(&tensor_h(f).bytes[7 * sizeof(float)], &nan, sizeof(float));
+         f.metadata.at("checksum") = feature_cache_checksum(f);
+       }},
+      {"h cut to another width, checksum recomputed",
+       [&](formats::SafetensorsFile& f) {
+         formats::SafetensorsEntry& h = tensor_h(f);
+         std::string narrow;
+         for (size_t r = 0; r < h.shape[0]; ++r) narrow += h.bytes.substr(r * row_bytes, row_bytes / 2);
+         h.bytes = narrow;
+         h.shape[1] /= 2;
+         f.metadata.at("checksum") = feature_cache_checksum(f);
+       }},
+      {"an id twice, checksum recomputed",
+       [&](formats::SafetensorsFile& f) {
+         std::vector<std::string> ids = nlohmann::json::parse(f.metadata.at("ids")).get<std::vector<std::string>>();
+         ids[1] = ids[0];
+         f.metadata.at("ids") = nlohmann::json(ids).dump();
+         f.metadata.at("checksum") = feature_cache_checksum(f);
+       }},
+  };
+  for (const auto& [what, damage] : damages) {
+    INFO(what);
+    REQUIRE(target_features(fg, tiny_kitchen(), cache, o).from_cache);
+    if (!damage) {
+      const std::string bytes = data::read_text_file(cache);
+      data::write_file_atomic(cache, bytes.substr(0, bytes.size() - 100));
+    } else {
+      damage_cache(cache, damage);
+    }
+    const TargetFeatures again = target_features(fg, tiny_kitchen(), cache, o);
+    CHECK_FALSE(again.from_cache);
+    CHECK(again.ids == reference.ids);
+    CHECK(again.classes == reference.classes);
+    CHECK(again.h == reference.h);
+  }
+
+  // The tool names the file and what was wrong, then recomputes (exit 0).
+  const fs::path tool_out = experiment_scratch() / "transfer-tool-damaged";
+  const std::string command = std::string(GRAIN_TRANSFER_BINARY) + " --checkpoint " + run_fg().string() +
+                              " --target " + tiny_kitchen().string() + " --out " + tool_out.string() +
+                              " --shots 1 --runs 2 --epochs 5 --threads 1 --device cpu";
+  REQUIRE(run_command(command).first == 0);
+  const std::string before = data::read_text_file(tool_out / "transfer.json");
+  damage_cache(tool_out / "features.safetensors", [&](formats::SafetensorsFile& f) {
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    std::memcpy(&tensor_h(f).bytes[0], &nan, sizeof(float));
+  });
+  const auto [status, output] = run_command(command);
+  CHECK(status == 0);
+  CHECK_THAT(output, Contains("feature cache " + (tool_out / "features.safetensors").string() + ": damaged") &&
+                         Contains("recomputing"));
+  CHECK_THAT(output, !Contains("encodings from the cache"));
+  CHECK(data::read_text_file(tool_out / "transfer.json") == before);
+}
+
+TEST_CASE("transfer options: bounds named by their flag (library and tool)") {
+  const TransferOptions good = small_transfer(run_fg().string(), experiment_scratch() / "transfer-options");
+  CHECK_NOTHROW(check_transfer_options(good));
+  auto with = [&](const std::function<void(TransferOptions&)>& change) {
+    TransferOptions o = good;
+    change(o);
+    return o;
+  };
+  // The edges are accepted.
+  CHECK_NOTHROW(check_transfer_options(with([](TransferOptions& o) {
+    o.runs = kMaxTransferRuns;
+    o.probe.epochs = kMaxProbeEpochs;
+    o.probe.lr = kMaxProbeLr;
+    o.shots = {kMaxShots, 1};
+    o.extract.threads = static_cast<int>(kMaxComputeThreads);
+  })));
+  const std::vector<std::pair<std::string, std::function<void(TransferOptions&)>>> bad = {
+      {"--runs", [](TransferOptions& o) { o.runs = kMaxTransferRuns + 1; }},
+      {"--runs", [](TransferOptions& o) { o.runs = 1; }},
+      {"--shots", [](TransferOptions& o) { o.shots = {1, 1}; }},
+      {"--shots", [](TransferOptions& o) { o.shots = {}; }},
+      {"--shots", [](TransferOptions& o) { o.shots = {kMaxShots + 1}; }},
+      {"--epochs", [](TransferOptions& o) { o.probe.epochs = kMaxProbeEpochs + 1; }},
+      {"--lr", [](TransferOptions& o) { o.probe.lr = std::numeric_limits<double>::infinity(); }},
+      {"--lr", [](TransferOptions& o) { o.probe.lr = std::nan(""); }},
+      {"--lr", [](TransferOptions& o) { o.probe.lr = 0; }},
+      {"--lr", [](TransferOptions& o) { o.probe.lr = kMaxProbeLr * 2; }},
+      {"--threads", [](TransferOptions& o) { o.extract.threads = static_cast<int>(kMaxComputeThreads) + 1; }},
+      {"--threads", [](TransferOptions& o) { o.extract.threads = -1; }},
+      {"--device", [](TransferOptions& o) { o.extract.device = "tpu"; }},
+  };
+  for (const auto& [flag, change] : bad) {
+    INFO(flag);
+    CHECK_THROWS_WITH(check_transfer_options(with(change)), Contains(flag));
+    CHECK_THROWS_WITH(run_transfer(with(change)), Contains(flag));  // the library checks too
+  }
+  const fs::path folder = experiment_scratch() / "a-folder";
+  fs::create_directories(folder);
+  CHECK_NOTHROW(check_transfer_options(good, folder / "result.json"));
+  CHECK_NOTHROW(check_transfer_options(good, "result.json"));  // the working folder
+  CHECK_THROWS_WITH(check_transfer_options(good, folder), Contains("--json") && Contains("is a folder"));
+  CHECK_THROWS_WITH(check_transfer_options(good, folder / "missing" / "result.json"),
+                    Contains("--json") && Contains("does not exist"));
+
+  // One bound of compute threads, the trainer's too.
+  CHECK(kMaxComputeThreads == 1024);
+  CHECK_NOTHROW(check_thread_count("--threads", 1024));
+  CHECK_THROWS_WITH(check_thread_count("--threads", 1025), Contains("--threads 1025") && Contains("1024"));
+  const std::string yaml = tiny_run_yaml("fg_classes", experiment_scratch() / "unused-run");
+  CHECK_NOTHROW(trainer_schema().parse(yaml, "test.yaml", {"train.threads=1024"}));
+  CHECK_THROWS_WITH(trainer_schema().parse(yaml, "test.yaml", {"train.threads=1025"}), Contains("train.threads"));
+
+  // The tool: status 2 and the flag named, before anything runs. With a
+  // real checkpoint and a fresh --out for the thread counts (65,536 crashed
+  // libgomp when the extraction started), without one for the rest (which
+  // ran, or ran for ever, before the bounds).
+  const fs::path out = experiment_scratch() / "transfer-tool-bounds";
+  fs::create_directories(experiment_scratch() / "json-folder");
+  const std::string real = std::string(GRAIN_TRANSFER_BINARY) + " --checkpoint " + run_fg().string() + " --target " +
+                           tiny_kitchen().string() + " --shots 1 --runs 2 --epochs 5 --device cpu --out " +
+                           out.string();
+  const std::string none = std::string(GRAIN_TRANSFER_BINARY) + " --checkpoint no-such-run --target no-such-target";
+  for (const auto& [command, flag] : std::vector<std::pair<std::string, std::string>>{
+           {real + " --threads 65536", "--threads 65536"},
+           {real + " --threads 100000", "--threads 100000"},
+           {none + " --lr inf", "--lr inf"},
+           {none + " --shots 1,1", "--shots"},
+           {none + " --runs 4000000000", "--runs 4000000000"},
+           {none + " --epochs 1e9", "--epochs 1000000000"},
+           {none + " --json " + (experiment_scratch() / "json-folder").string(), "--json"},
+           {none + " --json " + (experiment_scratch() / "no-folder" / "x.json").string(), "--json"}}) {
+    INFO(command);
+    fs::remove_all(out);
+    const auto [status, output] = run_command(command);
+    CHECK(status == 2);
+    CHECK_THAT(output, Contains(flag));
+    CHECK_FALSE(fs::exists(out / "features.safetensors"));
+  }
+}
+
+TEST_CASE("the target is checked for the shots before any work: transfer and reproduce") {
+  CHECK_NOTHROW(check_transfer_target(tiny_kitchen(), {1, 2}));  // 3 videos of every class
+  CHECK_THROWS_WITH(check_transfer_target(tiny_kitchen(), {1, 3}),
+                    Contains("has 3 videos in train.json") && Contains("needs at least 4"));
+  CHECK_THROWS_WITH(check_transfer_target(experiment_scratch() / "no-such-target", {1}), Contains("no-such-target"));
+
+  // A class with no video in train.json, named by its name.
+  const fs::path target = kitchen_copy("kitchen-class-missing");
+  std::string missing;
+  edit_train_json(target, [&](nlohmann::json& videos) {
+    missing = videos.back()["template"].get<std::string>();
+    nlohmann::json kept = nlohmann::json::array();
+    for (const auto& v : videos)
+      if (v["template"] != missing) kept.push_back(v);
+    videos = kept;
+  });
+  const nlohmann::json labels = nlohmann::json::parse(data::read_text_file(target / "labels.json"));
+  std::string missing_name;  // labels.json names the category without the brackets of train.json's template
+  for (const auto& [name, index] : labels.items()) {
+    std::string bare = missing;
+    for (const char* bracket : {"[", "]"})
+      for (size_t at; (at = bare.find(bracket)) != std::string::npos;) bare.erase(at, 1);
+    if (name == bare) missing_name = name;
+  }
+  REQUIRE(!missing_name.empty());
+  const std::string message = "class \"" + missing_name + "\" has 0 videos in train.json";
+  CHECK_THROWS_WITH(check_transfer_target(target, {1, 2}), Contains(message));
+  TransferOptions o = small_transfer(run_fg().string(), experiment_scratch() / "transfer-class-missing");
+  o.target = target;
+  CHECK_THROWS_WITH(run_transfer(o), Contains(message) && Contains(target.string()));
+  CHECK_FALSE(fs::exists(o.out / "features.safetensors"));  // refused before the extraction
+
+  // reproduce refuses it before its first training stage.
+  ReproduceOptions r;
+  r.preset = "smoke";
+  r.out = experiment_scratch() / "reproduce-small-target";
+  r.source_data = tiny_source_data();
+  r.target_data = target;
+  r.device = "cpu";
+  r.threads = 1;
+  r.quiet = true;
+  r.only = "train";
+  CHECK_THROWS_WITH(run_reproduce(r), Contains(message));
+  CHECK_FALSE(fs::exists(r.out / "runs"));
 }

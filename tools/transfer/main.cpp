@@ -34,16 +34,18 @@ options:
   --architecture PATH  with `random`: the run or checkpoint whose architecture and
                        preprocessing the random encoder copies (required)
   --target DIR         the target dataset (synth-kitchen layout: train.json)
-  --shots LIST         training videos per class, comma-separated (default 1,5,10)
-  --runs N             draws per k (default 10; at least 2)
+  --shots LIST         training videos per class, comma-separated, each once
+                       (default 1,5,10; 1 to 100000)
+  --runs N             draws per k (default 10; 2 to 100000)
   --seed S             seed of the draws, the probes and the random encoder (default 0)
-  --epochs E           probe training epochs, one full-batch Adam step each (default 200)
-  --lr X               probe learning rate (default 0.001)
+  --epochs E           probe training epochs, one full-batch Adam step each
+                       (default 200; 1 to 100000)
+  --lr X               probe learning rate (default 0.001; > 0 and <= 1)
   --device cpu|cuda|auto  where the encoder runs (default auto)
-  --threads N          CPU threads (default: every core)
+  --threads N          CPU threads (default 0: every core; at most 1024)
   --out DIR            output folder: features.safetensors, preprocessing.json,
                        transfer.json (default transfer-out)
-  --json FILE          also write the result JSON to FILE
+  --json FILE          also write the result JSON to FILE (its folder must exist)
   --help               this text
 Exit status: 0 done, 1 error, 2 bad command line.
 )";
@@ -131,6 +133,10 @@ int main(int argc, char** argv) {
     }
     if (o.checkpoint.empty()) throw std::invalid_argument("--checkpoint is required (see --help)");
     if (o.target.empty()) throw std::invalid_argument("--target is required (see --help)");
+    grain::check_transfer_options(o, json_file);
+  } catch (const grain::Error& e) {
+    std::fprintf(stderr, "transfer: %s\n", e.message().c_str());
+    return 2;
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "transfer: %s\n", e.what());
     return 2;
