@@ -24,6 +24,7 @@
 #include "train/checkpointing.h"
 #include "train/compute_threads.h"
 #include "train/dataset_setup.h"
+#include "train/stop_request.h"
 
 namespace grain {
 
@@ -360,6 +361,8 @@ TargetFeatures target_features(const EncoderSource& source, const fs::path& targ
     NoGradGuard no_grad;
     data.eval_loader->start_epoch(0);
     while (std::optional<data::Batch> batch = data.eval_loader->next()) {
+      // A safe point: the cache is written only once every video is encoded.
+      throw_if_stop_requested("encoding " + target.string());
       e.left_out.insert(e.left_out.end(), batch->left_out.begin(), batch->left_out.end());
       if (batch->size() == 0) continue;
       const BatchTensors t = to_tensors(*batch, c, dev);

@@ -10,6 +10,8 @@
 #include "engine/error.h"
 #include "kernels/counter_rng.h"
 #include "train/compute_threads.h"
+#include "train/run_lock.h"
+#include "train/stop_request.h"
 
 namespace grain {
 
@@ -90,6 +92,8 @@ TransferResult run_transfer(const TransferOptions& o) {
   check_transfer_options(o);
   check_transfer_target(o.target, o.shots);
   fs::create_directories(o.out);
+  // One transfer per output folder: two would race on its feature cache and preprocessing pin.
+  const RunLock lock(o.out, "transfer");
   const EncoderSource source = resolve_encoder_source(o.checkpoint, o.architecture, o.seed);
   check_target_preprocessing(source, o.target,
                              o.preprocessing_pin.empty() ? o.out / "preprocessing.json" : o.preprocessing_pin);
@@ -115,6 +119,8 @@ TransferResult run_transfer(const TransferOptions& o) {
     nlohmann::json runs = nlohmann::json::array();
     std::vector<double> accuracies;
     for (int64_t r = 0; r < o.runs; ++r) {
+      // A safe point: the result is written only when every draw is done.
+      throw_if_stop_requested("transfer, " + std::to_string(k) + "-shot draw " + std::to_string(r));
       const FewShotDraw draw = draw_few_shot(f.ids, f.classes, num_classes, k, o.seed, r);
       const Standardizer standardizer(f.h, f.width, draw.train);
       ProbeOptions probe = o.probe;

@@ -33,8 +33,8 @@ struct SourceSite {
   /// "data/ssv2/annotations.cpp:120": the path from the top-level area folder on.
   std::string str() const {
     std::string_view shown = file;
-    for (std::string_view area : {"/engine/", "/kernels/", "/layers/", "/models/", "/data/", "/tools/", "/tests/",
-                                  "/bench/"}) {
+    for (std::string_view area : {"/engine/", "/kernels/", "/layers/", "/models/", "/data/", "/train/",
+                                  "/experiments/", "/cli/", "/tools/", "/tests/", "/bench/"}) {
       if (const size_t at = shown.rfind(area); at != std::string_view::npos) {
         shown.remove_prefix(at + 1);
         break;

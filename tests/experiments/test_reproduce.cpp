@@ -186,7 +186,8 @@ TEST_CASE("reproduce stops at a safe point of any stage on SIGINT, marks nothing
   // Stages that stop inside (a training step, a frame baseline's step) and
   // short ones that finish first; every time the next stage must not start.
   for (const std::string stage :
-       {"generate-source", "train-cg_classes", "evaluate-so_captions", "frame-frames_lstm", "template-baseline"}) {
+       {"generate-source", "train-cg_classes", "evaluate-so_captions", "frame-frames_lstm", "template-baseline",
+        "transfer-so_captions"}) {
     INFO(stage);
     stop_at = stage;
     const ReproduceSummary s = run_reproduce(o);
@@ -222,6 +223,14 @@ TEST_CASE("reproduce: one process per output folder; markers vouch for their out
     CHECK_THROWS_WITH(run_reproduce(o), Contains("in use by another reproduce") &&
                                             Contains(std::to_string(::getpid())));
   }
+  {  // The same for a transfer's output folder.
+    const RunLock other(o.out / "transfer" / "cg_classes", "transfer");
+    fs::remove(o.out / "stages" / "transfer-cg_classes.done");
+    ReproduceOptions one = o;
+    one.only = "transfer-cg_classes";
+    CHECK_THROWS_WITH(run_reproduce(one), Contains("in use by another transfer"));
+  }
+  CHECK(run_reproduce(o).ran == std::vector<std::string>{"transfer-cg_classes"});
 
   // A truncated results.json under a present report marker: the report is redone.
   data::write_file_atomic(o.out / "results.json", results.substr(0, results.size() / 2));
