@@ -178,31 +178,21 @@ void write_cache(const fs::path& cache_file, const EncoderSource& source, const 
   formats::write_safetensors(cache_file, file);
 }
 
-// The trainer config that reads the target with the source's preprocessing:
-// every video of train.json, in file order, evaluation mode, by category.
-TrainerConfig target_config(const TrainerConfig& source, const fs::path& target, const ExtractOptions& o,
-                            const std::string& device) {
-  TrainerConfig c = source;
-  c.task_name = "fg_classes";
-  c.labels = data::task_labels("fg_classes");
-  c.dataset_root = target;
-  c.generate.clear();
-  c.storage = "auto";
-  c.shards_dir.clear();
-  c.labels_file = c.train_file = c.validation_file = c.test_file = c.groups_file = "";
-  c.train_split = c.eval_split = "train";
-  c.max_train_videos = c.max_eval_videos = 0;
-  c.batch_size = 1;
-  c.eval_batch_size = o.batch_size;
-  c.workers = 1;
-  c.fail_on_bad_eval_video = false;
-  c.device = device;
-  c.init_from.clear();
-  c.freeze_encoder = false;
-  return c;
-}
-
 }  // namespace
+
+DataSpec target_data_spec(const TrainerConfig& source, const fs::path& target) {
+  const DataSpec from = source.data_spec();
+  DataSpec d;
+  d.root = target;
+  d.storage = DataStorage::kAuto;
+  d.frames_fps = from.frames_fps;
+  d.train_split = d.eval_split = "train";
+  d.task = data::task_labels("fg_classes");
+  d.vocabulary_min_count = from.vocabulary_min_count;
+  d.clip = from.clip;
+  d.caption_length = from.caption_length;
+  return d;
+}
 
 TargetFeatures target_features(const EncoderSource& source, const fs::path& target, const fs::path& cache_file,
                                const ExtractOptions& o) {
@@ -216,8 +206,13 @@ TargetFeatures target_features(const EncoderSource& source, const fs::path& targ
   const Device dev = device == "cuda" ? Device::cuda(0) : Device::cpu();
   GRAIN_CHECK(!dev.is_cuda() || cuda_device_count() > 0,
               "device cuda: " << (cuda_is_built() ? "no GPU is present" : "this build has no CUDA backend"));
-  const TrainerConfig c = target_config(source.config, target, o, device);
-  TrainingData data = open_training_data(c, cache_file.parent_path() / "unused-vocabulary.json");
+  const DataSpec spec = target_data_spec(source.config, target);
+  LoadSettings load;  // only the evaluation loader is read: file order, centred clips, a bad video left out
+  load.batch_size = 1;
+  load.eval_batch_size = o.batch_size;
+  load.workers = 1;
+  load.pinned_batches = dev.is_cuda();
+  TrainingData data = open_training_data(spec, load, cache_file.parent_path() / "unused-vocabulary.json");
   GRAIN_CHECK(data.eval_loader, "target " << target.string() << ": train.json lists no videos");
 
   ParameterStore store(DType::kFloat32);
@@ -229,15 +224,18 @@ TargetFeatures target_features(const EncoderSource& source, const fs::path& targ
   TargetFeatures f;
   f.class_names = data.class_names;
   f.width = encoder.output_width();
+  // to_tensors reads the labels of a config's task: the target's, not the source run's.
+  TrainerConfig batch_config = source.config;
+  batch_config.labels = spec.task;
   NoGradGuard no_grad;
   data.eval_loader->start_epoch(0);
   while (std::optional<data::Batch> batch = data.eval_loader->next()) {
     f.left_out.insert(f.left_out.end(), batch->left_out.begin(), batch->left_out.end());
     if (batch->size() == 0) continue;
-    const BatchTensors t = to_tensors(*batch, c, dev);
+    const BatchTensors t = to_tensors(*batch, batch_config, dev);
     const std::vector<double> h = encoder.forward(t.clips, {false, 0}).to(Device::cpu()).to_vector();
     f.h.insert(f.h.end(), h.begin(), h.end());
-    const std::vector<int32_t>& classes = batch->classes(c.labels.classes);
+    const std::vector<int32_t>& classes = batch->classes(spec.task.classes);
     for (int64_t n = 0; n < t.size; ++n) {
       f.ids.push_back(batch->ids[static_cast<size_t>(n)]);
       f.classes.push_back(classes[static_cast<size_t>(n)]);
