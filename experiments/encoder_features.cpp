@@ -299,31 +299,21 @@ void write_cache(const fs::path& cache_file, const EncoderSource& source, const 
   formats::write_safetensors(cache_file, file);
 }
 
-// The trainer config that reads the target with the source's preprocessing:
-// every video of train.json, in file order, evaluation mode, by category.
-TrainerConfig target_config(const TrainerConfig& source, const fs::path& target, const ExtractOptions& o,
-                            const std::string& device) {
-  TrainerConfig c = source;
-  c.task_name = "fg_classes";
-  c.labels = data::task_labels("fg_classes");
-  c.dataset_root = target;
-  c.generate.clear();
-  c.storage = "auto";
-  c.shards_dir.clear();
-  c.labels_file = c.train_file = c.validation_file = c.test_file = c.groups_file = "";
-  c.train_split = c.eval_split = "train";
-  c.max_train_videos = c.max_eval_videos = 0;
-  c.batch_size = 1;
-  c.eval_batch_size = o.batch_size;
-  c.workers = 1;
-  c.fail_on_bad_eval_video = false;
-  c.device = device;
-  c.init_from.clear();
-  c.freeze_encoder = false;
-  return c;
-}
-
 }  // namespace
+
+DataSpec target_data_spec(const TrainerConfig& source, const fs::path& target) {
+  const DataSpec from = source.data_spec();
+  DataSpec d;
+  d.root = target;
+  d.storage = DataStorage::kAuto;
+  d.frames_fps = from.frames_fps;
+  d.train_split = d.eval_split = "train";
+  d.task = data::task_labels("fg_classes");
+  d.vocabulary_min_count = from.vocabulary_min_count;
+  d.clip = from.clip;
+  d.caption_length = from.caption_length;
+  return d;
+}
 
 TargetFeatures target_features(const EncoderSource& source, const fs::path& target, const fs::path& cache_file,
                                const ExtractOptions& o) {
@@ -336,10 +326,18 @@ TargetFeatures target_features(const EncoderSource& source, const fs::path& targ
   const Device dev = device == "cuda" ? Device::cuda(0) : Device::cpu();
   GRAIN_CHECK(!dev.is_cuda() || cuda_device_count() > 0,
               "device cuda: " << (cuda_is_built() ? "no GPU is present" : "this build has no CUDA backend"));
-  const TrainerConfig c = target_config(source.config, target, o, device);
+  const DataSpec spec = target_data_spec(source.config, target);
   // The labels are read here on every run, never from the cache: a
   // relabelled or broken train.json is always seen.
-  TrainingData data = open_training_data(c, cache_file.parent_path() / "unused-vocabulary.json");
+  LoadSettings load;  // only the evaluation loader is read: file order, centred clips, a bad video left out
+  load.batch_size = 1;
+  load.eval_batch_size = o.batch_size;
+  load.workers = 1;
+  load.pinned_batches = dev.is_cuda();
+  TrainingData data = open_training_data(spec, load, cache_file.parent_path() / "unused-vocabulary.json");
+  // to_tensors reads the labels of a config's task: the target's, not the source run's.
+  TrainerConfig batch_config = source.config;
+  batch_config.labels = spec.task;
   GRAIN_CHECK(data.eval_loader, "target " << target.string() << ": train.json lists no videos");
 
   ParameterStore store(DType::kFloat32);
@@ -347,7 +345,7 @@ TargetFeatures target_features(const EncoderSource& source, const fs::path& targ
   CacheKey key;
   key.checkpoint_sha256 = source.sha256;
   key.preprocessing = preprocessing_of(source.config).to_json().dump();
-  key.reading = nlohmann::json{{"storage", c.storage}, {"frames_fps", c.frames_fps}}.dump();
+  key.reading = nlohmann::json{{"storage", config_name(spec.storage)}, {"frames_fps", spec.frames_fps}}.dump();
   for (const data::VideoLabel& v : data.eval_videos) key.videos[v.id] = video_files_digest(data.layout, v.id);
 
   std::optional<Encodings> encodings = read_cache(cache_file, key, encoder.output_width());
@@ -365,7 +363,7 @@ TargetFeatures target_features(const EncoderSource& source, const fs::path& targ
       throw_if_stop_requested("encoding " + target.string());
       e.left_out.insert(e.left_out.end(), batch->left_out.begin(), batch->left_out.end());
       if (batch->size() == 0) continue;
-      const BatchTensors t = to_tensors(*batch, c, dev);
+      const BatchTensors t = to_tensors(*batch, batch_config, dev);
       const std::vector<double> h = encoder.forward(t.clips, {false, 0}).to(Device::cpu()).to_vector();
       e.h.insert(e.h.end(), h.begin(), h.end());
       e.ids.insert(e.ids.end(), batch->ids.begin(), batch->ids.begin() + t.size);
@@ -388,7 +386,7 @@ TargetFeatures target_features(const EncoderSource& source, const fs::path& targ
     const auto it = row_of.find(v.id);
     if (it == row_of.end()) continue;  // left out
     f.ids.push_back(v.id);
-    f.classes.push_back(data::class_index(c.labels.classes, v));
+    f.classes.push_back(data::class_index(spec.task.classes, v));
     const auto row = encodings->h.begin() + static_cast<std::ptrdiff_t>(it->second * static_cast<size_t>(f.width));
     f.h.insert(f.h.end(), row, row + f.width);
   }

@@ -1,6 +1,6 @@
 // defines: grain::EncoderSource, resolve_encoder_source, Preprocessing,
-//          preprocessing_of, check_target_preprocessing, TargetFeatures,
-//          ExtractOptions, target_features, feature_cache_checksum
+//          preprocessing_of, check_target_preprocessing, target_data_spec,
+//          TargetFeatures, ExtractOptions, target_features, feature_cache_checksum
 //
 // The encoder half of the transfer protocol: which encoder (a trainer
 // checkpoint of any of the four tasks, or the same architecture with seeded
@@ -84,6 +84,12 @@ Preprocessing preprocessing_of(const TrainerConfig& config);
 // source's preprocessing to pin_file (pin_file "" = no pin).
 void check_target_preprocessing(const EncoderSource& source, const std::filesystem::path& target,
                                 const std::filesystem::path& pin_file);
+
+// How every encoder of a transfer reads `target`: its train.json (the
+// few-shot pool) in file order, labelled by category, with the source run's
+// preprocessing (clip size, crop, frames, fps, pixel scale); never
+// generated. Extraction here and the reproduction's target data both use it.
+DataSpec target_data_spec(const TrainerConfig& source, const std::filesystem::path& target);
 
 struct ExtractOptions {
   std::string device = "cpu";  // cpu | cuda | auto

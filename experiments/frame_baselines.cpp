@@ -27,10 +27,9 @@ namespace fs = std::filesystem;
 nlohmann::json train_frame_baseline(const TrainerConfig& fg_config, FrameBaselineKind kind, const fs::path& out_dir,
                                     int64_t hidden, bool quiet) {
   TrainerConfig c = fg_config;
-  c.task_name = "fg_classes";
   c.labels = data::task_labels("fg_classes");
   omp_set_num_threads(c.threads > 0 ? c.threads : std::max(1, omp_get_num_procs()));
-  const Device device = c.device == "cuda" ? Device::cuda(0) : Device::cpu();
+  const Device device = c.device == DeviceType::kCUDA ? Device::cuda(0) : Device::cpu();
   GRAIN_CHECK(!device.is_cuda() || cuda_device_count() > 0, "frame baseline: device cuda, but no GPU is present");
   fs::create_directories(out_dir);
   TrainingData data = open_training_data(c, out_dir / "unused-vocabulary.json");

@@ -13,6 +13,8 @@
 
 #include "data/common/file_io.h"
 #include "data/common/json_read.h"
+#include "data/ssv2/label_view.h"
+#include "engine/error.h"
 
 namespace grain {
 
@@ -20,16 +22,41 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The report's side of each source task: its colour in the figures and the
+// paper's table 2 numbers (top-1; BLEU@4 / ROUGE-L / METEOR / exact match).
+// Which tasks there are, their order and their labels (CG, FG, SO, FC) come
+// from the task table, data::source_tasks().
+struct PaperTask {
+  const char* task;
+  const char* colour;
+  const char* top1;
+  const char* captions;
+};
+const PaperTask kPaperTasks[] = {{"cg_classes", "#9ecae1", "57.60", "-"},
+                                 {"fg_classes", "#4292c6", "51.62", "-"},
+                                 {"so_captions", "#fd8d3c", "51.38", "23.04 / 44.89 / 22.60 / 8.63"},
+                                 {"fg_captions", "#d94801", "50.56", "17.61 / 41.28 / 19.69 / 3.76"}};
+
+const PaperTask& paper_task(const std::string& task) {
+  for (const PaperTask& p : kPaperTasks)
+    if (task == p.task) return p;
+  GRAIN_THROW("report: no colour or paper numbers for the source task " << task);
+}
+
 struct SourceStyle {
-  const char* key;
-  const char* label;
+  std::string key;
+  std::string label;
   const char* colour;
 };
-const SourceStyle kSources[] = {{"cg_classes", "CG", "#9ecae1"},
-                                {"fg_classes", "FG", "#4292c6"},
-                                {"so_captions", "SO", "#fd8d3c"},
-                                {"fg_captions", "FC", "#d94801"},
-                                {"random", "random", "#969696"}};
+// The transfer's encoders as the report shows them: the source tasks, coarse to fine, then the random one.
+std::vector<SourceStyle> source_styles() {
+  std::vector<SourceStyle> styles;
+  for (const data::TaskLabels& t : data::source_tasks())
+    styles.push_back({t.task, t.abbreviation, paper_task(t.task).colour});
+  styles.push_back({"random", "random", "#969696"});
+  return styles;
+}
+const std::vector<SourceStyle> kSources = source_styles();
 
 std::string fmt(const char* format, double v) {
   char text[256];
@@ -290,18 +317,13 @@ void write_report(const fs::path& out, const nlohmann::json& results, const Repo
        "for captioning).\n\n"
     << "| task | top-1 | top-5 | BLEU@4 | ROUGE-L | METEOR | CIDEr-D | exact match | paper: top-1 | paper: BLEU@4 / ROUGE-L / METEOR / exact match |\n"
     << "|---|---|---|---|---|---|---|---|---|---|\n";
-  const std::map<std::string, std::pair<std::string, std::string>> paper = {
-      {"cg_classes", {"57.60", "-"}},
-      {"fg_classes", {"51.62", "-"}},
-      {"so_captions", {"51.38", "23.04 / 44.89 / 22.60 / 8.63"}},
-      {"fg_captions", {"50.56", "17.61 / 41.28 / 19.69 / 3.76"}}};
   for (const auto& s : kSources) {
-    if (std::string(s.key) == "random") continue;
+    if (s.key == "random") continue;
     const nlohmann::json& m = source.at(s.key);
     r << "| " << s.label << " (" << s.key << ") | " << cell(m, "top1", 1) << " | " << cell(m, "top5", 1) << " | "
       << cell(m, "bleu_4", 100) << " | " << cell(m, "rouge_l", 100) << " | " << cell(m, "meteor", 100) << " | "
-      << cell(m, "cider_d", 1) << " | " << cell(m, "exact_match", 1) << " | " << paper.at(s.key).first << " | "
-      << paper.at(s.key).second << " |\n";
+      << cell(m, "cider_d", 1) << " | " << cell(m, "exact_match", 1) << " | " << paper_task(s.key).top1 << " | "
+      << paper_task(s.key).captions << " |\n";
   }
   r << "\n## Template baseline (supplement)\n\n"
     << "The category predicted by the FG run, its template filled with that category's most frequent training "

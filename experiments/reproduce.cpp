@@ -18,8 +18,10 @@
 #include "data/ssv2/annotations.h"
 #include "data/ssv2/label_view.h"
 #include "engine/error.h"
+#include "experiments/encoder_features.h"
 #include "experiments/frame_baselines.h"
 #include "experiments/report.h"
+#include "experiments/smoke_preset.h"
 #include "experiments/transfer.h"
 #include "train/dataset_setup.h"
 #include "train/evaluation_run.h"
@@ -33,7 +35,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> kTasks = {"cg_classes", "fg_classes", "so_captions", "fg_captions"};
+std::vector<std::string> source_task_names() {
+  std::vector<std::string> names;
+  for (const data::TaskLabels& t : data::source_tasks()) names.push_back(t.task);
+  return names;
+}
+
+// The encoders the transfer compares: one per source task, and the random one.
+std::vector<std::string> transfer_source_names() {
+  std::vector<std::string> names = source_task_names();
+  names.push_back("random");
+  return names;
+}
+
 const std::vector<std::string> kFrameBaselines = {"middle_frame_mlp", "frames_mean_mlp", "frames_lstm"};
 
 FrameBaselineKind frame_baseline_kind(const std::string& name) {
@@ -43,45 +57,11 @@ FrameBaselineKind frame_baseline_kind(const std::string& name) {
   GRAIN_THROW("reproduce: unknown frame baseline " << name);
 }
 
-// The smoke preset's config of one task: 64 x 64 JPEG frames generated on
-// first use, the tiny model at 4 frames with 4-wide channels and 16-wide
-// LSTMs, 2 epochs of 6 steps: it checks the pipeline, not the claim.
-std::string smoke_yaml(const std::string& task) {
-  return "task: " + task +
-         "\n"
-         "dataset:\n"
-         "  generate: synth-ss\n"
-         "  generate_seed: 1\n"
-         "  generate_width: 64\n"
-         "  generate_height: 64\n"
-         "  generate_format: jpeg\n"
-         "  generate_train: 48\n"
-         "  generate_validation: 16\n"
-         "  generate_test: 2\n"
-         "model:\n"
-         "  preset: tiny\n"
-         "  frames: 4\n"
-         "  width_2d: 4\n"
-         "  width_3d: 4\n"
-         "  lstm_hidden: 16\n"
-         "  decoder_hidden: 16\n"
-         "  embedding: 16\n"
-         "optimizer:\n"
-         "  name: adam\n"
-         "  lr: 0.001\n"
-         "train:\n"
-         "  epochs: 2\n"
-         "  batch_size: 8\n"
-         "  seed: 0\n"
-         "  workers: 1\n"
-         "  log_every_steps: 4\n";
-}
-
 struct Plan {
   std::string preset;
   std::map<std::string, TrainerConfig> configs;       // per task
   std::map<std::string, std::string> config_yaml;     // the effective config written to each run folder
-  TrainerConfig target_config;                        // generates the target (when not given)
+  DataSpec target_data;                               // the target (generated when not given)
   std::vector<int64_t> shots;
   int64_t runs = 10;
   int64_t probe_epochs = 200;
@@ -94,7 +74,8 @@ Plan make_plan(const ReproduceOptions& o) {
   Plan p;
   p.preset = o.preset;
   const fs::path data_dir = o.out / "data";
-  for (const std::string& task : kTasks) {
+  for (const data::TaskLabels& source_task : data::source_tasks()) {
+    const std::string& task = source_task.task;
     std::vector<std::string> overrides{"run.out=" + (o.out / "runs" / task).string(), "device=" + o.device};
     if (o.threads > 0) overrides.push_back("train.threads=" + std::to_string(o.threads));
     if (!o.source_data.empty()) {
@@ -106,8 +87,10 @@ Plan make_plan(const ReproduceOptions& o) {
     fs::path file;
     ConfigValues values;
     if (o.preset == "smoke") {
-      file = "smoke-" + task + ".yaml";
-      values = trainer_schema().parse(smoke_yaml(task), "the smoke preset's " + task + " config", overrides);
+      // One config for the four tasks (compiled in: experiments/smoke_preset.h).
+      file = kSmokePresetFile;
+      overrides.push_back("task=" + task);
+      values = trainer_schema().parse(smoke_preset_yaml(), std::string(kSmokePresetFile) + " (compiled in)", overrides);
     } else {
       // Given source data is the real Something-Something V2: its configs (configs/ssv2/) read its layout.
       const fs::path dir = o.source_data.empty() ? o.config_dir : o.config_dir / "ssv2";
@@ -120,20 +103,18 @@ Plan make_plan(const ReproduceOptions& o) {
     p.config_yaml[task] = resolved_config_yaml(values, p.configs[task]);
   }
   // The target: synth-kitchen stored as JPEG frames at the model's size (no
-  // resizing, so also without FFmpeg), all videos in train.json.
-  TrainerConfig& t = p.target_config;
-  t = p.configs.at("fg_classes");
-  t.dataset_root = o.target_data.empty() ? data_dir / "synth-kitchen" : o.target_data;
-  t.generate = o.target_data.empty() ? "synth-kitchen" : "";
-  t.generate_seed = 1;
-  t.generate_train = o.preset == "smoke" ? 39 : 0;  // 0: the generator's 390 (13 x 30)
-  t.generate_validation = t.generate_test = 0;
-  t.generate_width = t.generate_height = static_cast<int>(t.model.resize);
-  t.generate_format = "jpeg";
-  t.storage = "auto";
-  t.labels_file = t.train_file = t.validation_file = t.test_file = t.groups_file = "";
-  t.train_split = t.eval_split = "train";
-  t.batch_size = 1;
+  // resizing, so also without FFmpeg), all videos in train.json, read as
+  // the transfer reads it.
+  p.target_data = target_data_spec(p.configs.at("fg_classes"),
+                                   o.target_data.empty() ? data_dir / "synth-kitchen" : o.target_data);
+  if (o.target_data.empty()) {
+    GeneratedData& g = p.target_data.generate;
+    g.kind = "synth-kitchen";
+    g.seed = 1;
+    g.train = o.preset == "smoke" ? 39 : 0;  // 0: the generator's 390 (13 x 30)
+    g.width = g.height = p.target_data.clip.width;
+    g.format = data::synth::VideoFormat::kJpeg;
+  }
   p.shots = o.preset == "smoke" ? std::vector<int64_t>{1, 2} : std::vector<int64_t>{1, 5, 10};
   p.runs = o.preset == "smoke" ? 3 : 10;
   p.probe_epochs = o.preset == "smoke" ? 50 : 200;
@@ -281,7 +262,7 @@ class Reproduction {
       return files;
     };
     if (name == "generate-source") return annotation_files(plan_.configs.at("fg_classes").dataset_root);
-    if (name == "generate-target") return annotation_files(plan_.target_config.dataset_root);
+    if (name == "generate-target") return annotation_files(plan_.target_data.root);
     if (name == "template-baseline") return {o_.out / "baselines" / "template.json"};
     if (name == "report")
       return {o_.out / "results.json", o_.out / "report.md", o_.out / "figure4.svg", o_.out / "curves.svg"};
@@ -368,8 +349,15 @@ class Reproduction {
   fs::path transfer_dir(const std::string& source) const { return o_.out / "transfer" / source; }
 
   void run_stage(const std::string& name) {
-    if (name == "generate-source") return generate(plan_.configs.at("fg_classes"), !o_.source_data.empty());
-    if (name == "generate-target") return generate(plan_.target_config, !o_.target_data.empty());
+    if (name == "generate-source") {
+      const TrainerConfig& c = plan_.configs.at("fg_classes");
+      return generate(c.data_spec(), c.load_settings(), !o_.source_data.empty());
+    }
+    if (name == "generate-target") {
+      LoadSettings one_clip;  // opening it checks it; no batch is drawn
+      one_clip.batch_size = one_clip.eval_batch_size = 1;
+      return generate(plan_.target_data, one_clip, !o_.target_data.empty());
+    }
     if (name == "template-baseline") return template_baseline();
     if (name == "report") return report();
     const size_t dash = name.find('-');
@@ -378,8 +366,8 @@ class Reproduction {
       // A target too small for the shots fails before any training, not at
       // the transfer stages after all of it (a target still to be generated
       // is checked there).
-      if (plan_.target_config.generate.empty() || fs::exists(plan_.target_config.dataset_root / "labels.json"))
-        check_transfer_target(plan_.target_config.dataset_root, plan_.shots);
+      if (plan_.target_data.generate.kind.empty() || fs::exists(plan_.target_data.root / "labels.json"))
+        check_transfer_target(plan_.target_data.root, plan_.shots);
       return train(what);
     }
     if (group == "evaluate") return evaluate(what);
@@ -390,14 +378,13 @@ class Reproduction {
 
   // Opening the data generates it when the config asks for a synthetic set
   // and the folder has none (train/dataset_setup.h).
-  void generate(const TrainerConfig& c, bool given) {
+  void generate(const DataSpec& spec, LoadSettings load, bool given) {
     if (given) {
-      GRAIN_CHECK(fs::is_directory(c.dataset_root), "dataset " << c.dataset_root.string() << " is not a folder");
-      say("using the given dataset " + c.dataset_root.string() + " (nothing generated)");
+      GRAIN_CHECK(fs::is_directory(spec.root), "dataset " << spec.root.string() << " is not a folder");
+      say("using the given dataset " + spec.root.string() + " (nothing generated)");
     }
-    TrainerConfig probe = c;
-    probe.threads = o_.threads;
-    open_training_data(probe, o_.out / "stages" / "unused-vocabulary.json");
+    load.threads = o_.threads;
+    open_training_data(spec, load, o_.out / "stages" / "unused-vocabulary.json");
   }
 
   void train(const std::string& task) {
@@ -472,7 +459,7 @@ class Reproduction {
     TransferOptions t;
     t.checkpoint = source == "random" ? "random" : (o_.out / "runs" / source).string();
     t.architecture = o_.out / "runs" / "fg_classes";
-    t.target = plan_.target_config.dataset_root;
+    t.target = plan_.target_data.root;
     t.shots = plan_.shots;
     t.runs = plan_.runs;
     t.seed = 0;
@@ -490,8 +477,8 @@ class Reproduction {
     nlohmann::json results;
     results["preset"] = plan_.preset;
     nlohmann::json source = nlohmann::json::object();
-    for (const std::string& task : kTasks)
-      source[task] = pick_metrics(read_json(eval_dir(task) / "summary.json").at("metrics"), task.find("captions") != std::string::npos);
+    for (const data::TaskLabels& task : data::source_tasks())
+      source[task.task] = pick_metrics(read_json(eval_dir(task.task) / "summary.json").at("metrics"), task.captioning());
     results["source"] = source;
     results["template_baseline"] = read_json(o_.out / "baselines" / "template.json");
     nlohmann::json frames = nlohmann::json::object();
@@ -503,20 +490,19 @@ class Reproduction {
     }
     results["frame_baselines"] = frames;
     nlohmann::json sources = nlohmann::json::object();
-    for (const char* s : {"cg_classes", "fg_classes", "so_captions", "fg_captions", "random"})
-      sources[s] = read_json(transfer_dir(s) / "transfer.json");
-    results["transfer"] = {{"target", plan_.target_config.dataset_root.string()},
+    for (const std::string& s : transfer_source_names()) sources[s] = read_json(transfer_dir(s) / "transfer.json");
+    results["transfer"] = {{"target", plan_.target_data.root.string()},
                            {"chance", sources["fg_classes"]["chance"]},
                            {"sources", sources}};
     write_json(o_.out / "results.json", results);
     ReportContext context;
     context.preset = plan_.preset;
     context.source_data = plan_.configs.at("fg_classes").dataset_root;
-    context.target_data = plan_.target_config.dataset_root;
+    context.target_data = plan_.target_data.root;
     context.synthetic_source = o_.source_data.empty();
     context.synthetic_target = o_.target_data.empty();
-    context.device = plan_.configs.at("fg_classes").device;
-    for (const std::string& task : kTasks) {
+    context.device = config_name(plan_.configs.at("fg_classes").device);
+    for (const std::string& task : source_task_names()) {
       context.run_dirs[task] = o_.out / "runs" / task;
       context.loss_weights[task] = {plan_.configs.at(task).loss.classification, plan_.configs.at(task).loss.caption};
     }
@@ -532,12 +518,11 @@ class Reproduction {
 
 std::vector<std::string> reproduce_stage_names() {
   std::vector<std::string> names{"generate-source", "generate-target"};
-  for (const std::string& t : kTasks) names.push_back("train-" + t);
-  for (const std::string& t : kTasks) names.push_back("evaluate-" + t);
+  for (const std::string& t : source_task_names()) names.push_back("train-" + t);
+  for (const std::string& t : source_task_names()) names.push_back("evaluate-" + t);
   for (const std::string& f : kFrameBaselines) names.push_back("frame-" + f);
   names.push_back("template-baseline");
-  for (const std::string& t : kTasks) names.push_back("transfer-" + t);
-  names.push_back("transfer-random");
+  for (const std::string& t : transfer_source_names()) names.push_back("transfer-" + t);
   names.push_back("report");
   return names;
 }

@@ -1,6 +1,7 @@
 // defines: grain::ConfigSchema, grain::ConfigValues (see config_schema.h)
 #include "train/config_schema.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -70,6 +71,45 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
+// A config is sections of keys: two levels of mappings, and a third for a
+// value given as a list or mapping (an error naming the key). Deeper
+// nesting is refused before yaml-cpp builds the document (it stops at depth
+// 500 with "bad file").
+constexpr int kMaxNesting = 8;
+
+// Walks the YAML events before the document is built: refuses nesting past
+// kMaxNesting and a second document (YAML::Load keeps the first and drops
+// the rest silently).
+class StructureCheck : public YAML::EventHandler {
+ public:
+  explicit StructureCheck(const std::string& source) : source_(source) {}
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    GRAIN_CHECK(documents_ == 0, source_ << " line " << mark.line + 1
+                                         << ": a second YAML document (after '---'); a config is one document");
+    ++documents_;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    enter(mark);
+  }
+  void OnSequenceEnd() override { --depth_; }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    enter(mark);
+  }
+  void OnMapEnd() override { --depth_; }
+
+ private:
+  void enter(const YAML::Mark& mark) {
+    GRAIN_CHECK(++depth_ <= kMaxNesting, source_ << " line " << mark.line + 1 << ": nested more than " << kMaxNesting
+                                                 << " levels deep; a config is sections of keys (section: key: value)");
+  }
+  const std::string& source_;
+  int documents_ = 0, depth_ = 0;
+};
+
 // Shortest text that reads back as the same number, whole numbers in full
 // (1e-08 -> "1e-08", 1000000 -> "1000000").
 std::string number_text(double v) {
@@ -124,6 +164,12 @@ std::string ConfigSchema::nearest(const std::string& path) const {
   return best.empty() ? "" : " (did you mean '" + best + "'?)";
 }
 
+bool ConfigSchema::is_section(const std::string& path) const {
+  for (const ConfigKey& k : keys_)
+    if (k.path.rfind(path + ".", 0) == 0) return true;
+  return false;
+}
+
 void ConfigSchema::check_value(const ConfigKey& key, const std::string& value, const std::string& where) const {
   int64_t i = 0;
   double d = 0;
@@ -167,11 +213,17 @@ ConfigValues ConfigSchema::parse(const std::string& yaml, const std::string& sou
   }
   YAML::Node root;
   try {
+    std::istringstream events(yaml);
+    YAML::Parser parser(events);
+    StructureCheck check(source);
+    while (parser.HandleNextDocument(check)) {
+    }
     root = YAML::Load(yaml);
   } catch (const YAML::Exception& e) {
     GRAIN_THROW(source << ": not valid YAML: " << e.what());
   }
   GRAIN_CHECK(root.IsNull() || root.IsMap(), source << ": the top level must be a mapping of sections");
+  const bool empty = root.IsNull() || root.size() == 0;
   // Depth-first over the document; leaves are "a.b.c: scalar". Every path
   // (section or key) is remembered with its line: yaml-cpp keeps both entries
   // of a duplicated key in the map (lookups see the first), so a repeat is
@@ -203,13 +255,24 @@ ConfigValues ConfigSchema::parse(const std::string& yaml, const std::string& sou
                                    << (node.IsMap() ? "section" : "key") << " '" << path
                                    << "' is given twice");
     if (node.IsMap()) {
-      bool is_section = false;
-      for (const ConfigKey& k : keys_) is_section |= k.path.rfind(path + ".", 0) == 0;
-      GRAIN_CHECK(is_section, where << ": unknown section '" << path << "'" << nearest(path));
+      GRAIN_CHECK(is_section(path), where << ": unknown section '" << path << "'" << nearest(path));
       push_children(path + ".", node);
       continue;
     }
     const ConfigKey* key = find(path);
+    if (!key && is_section(path)) {
+      if (node.IsNull()) continue;  // "train:" with every key left out (or commented out)
+      // The message shows the form with a key of the section that has a default.
+      const auto example = std::find_if(keys_.begin(), keys_.end(), [&](const ConfigKey& k) {
+        return k.path.rfind(path + ".", 0) == 0 && !k.default_value.empty();
+      });
+      const std::string form = example == keys_.end()
+                                   ? "key: value"
+                                   : example->path.substr(path.size() + 1) + ": " + example->default_value;
+      GRAIN_THROW(where << ": section '" << path << "' must be a mapping of its keys (e.g. " << path << ": {" << form
+                        << "}), got "
+                        << (node.IsSequence() ? std::string("a list") : "the value '" + node.as<std::string>() + "'"));
+    }
     GRAIN_CHECK(key, where << ": unknown key '" << path << "'" << nearest(path));
     GRAIN_CHECK(node.IsScalar() || node.IsNull(),
                 where << ": key '" << path << "' must be " << type_name(key->type) << ", got a list or mapping");
@@ -219,6 +282,27 @@ ConfigValues ConfigSchema::parse(const std::string& yaml, const std::string& sou
     values.source_[path] = where;
   }
   apply_overrides(values, overrides);
+  std::vector<std::string> missing;
+  for (const ConfigKey& k : keys_) {
+    if (!k.required) continue;
+    if (values.was_set(k.path)) {
+      GRAIN_CHECK(!values.values_[k.path].empty(), values.source(k.path) << ": key '" << k.path << "' must not be empty");
+      continue;
+    }
+    std::string text = "'" + k.path + "'";
+    if (!k.choices.empty()) {
+      for (size_t i = 0; i < k.choices.size(); ++i) text += (i ? ", " : " (one of ") + k.choices[i];
+      text += ")";
+    }
+    missing.push_back(text);
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (size_t i = 0; i < missing.size(); ++i) list += (i ? (i + 1 == missing.size() ? " and " : ", ") : "") + missing[i];
+    GRAIN_THROW(source << ": " << (empty ? "the config is empty; " : "") << (missing.size() == 1 ? "key " : "keys ")
+                       << list << (missing.size() == 1 ? " is" : " are")
+                       << " required (in the file, or --set key=value)");
+  }
   return values;
 }
 
@@ -239,8 +323,9 @@ void ConfigSchema::apply_overrides(ConfigValues& values, const std::vector<std::
 std::string ConfigSchema::describe() const {
   std::ostringstream os;
   for (const ConfigKey& k : keys_) {
-    os << k.path << " (" << type_name(k.type) << ", default " << (k.default_value.empty() ? "\"\"" : k.default_value)
-       << ")\n    " << k.description;
+    os << k.path << " (" << type_name(k.type) << ", "
+       << (k.required ? "required" : "default " + (k.default_value.empty() ? "\"\"" : k.default_value)) << ")\n    "
+       << k.description;
     if (!k.choices.empty()) {
       os << " [";
       for (size_t i = 0; i < k.choices.size(); ++i) os << (i ? " | " : "") << k.choices[i];
@@ -274,6 +359,10 @@ bool ConfigValues::get_bool(const std::string& path) const {
   bool v = false;
   GRAIN_CHECK(keys_.count(path) && parse_bool(values_.at(path), &v), "config: no boolean key " << path);
   return v;
+}
+
+void ConfigValues::throw_bad_choice(const std::string& path, const std::string& name) const {
+  GRAIN_THROW("config: key " << path << " is '" << name << "', which names no choice of the key");
 }
 
 bool ConfigValues::was_set(const std::string& path) const { return source_.count(path) > 0; }

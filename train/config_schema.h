@@ -5,15 +5,21 @@
 // YAML document and rejects unknown keys (with the nearest known key as a
 // hint), wrong types and bad choices, naming the key and the file; there are
 // no silent defaults for misspelt keys. A key or section given twice is an
-// error naming both lines (YAML parsers silently keep one of the two).
+// error naming both lines (YAML parsers silently keep one of the two); so
+// are a section given as a list or a scalar, a second YAML document
+// (`---`), nesting deeper than any config needs, and a required key left
+// out (an empty config names them).
 // Numeric keys carry their allowed range (ConfigRange), stated once in the
 // schema and checked in the one validation path that file values and
 // `--set key.path=value` overrides share; every number must be finite. Each
 // message names its source ("file line N" or "--set key=value"), the key,
-// the value and the allowed range. The effective config (every key, defaults
-// filled in) is written back as YAML into the run folder.
+// the value and the allowed range. A string key with choices is parsed into
+// an enum once (ConfigChoice: the names the schema lists, the value each
+// stands for, and the same name written back). The effective config (every
+// key, defaults filled in) is written back as YAML into the run folder.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -57,7 +63,41 @@ struct ConfigKey {
   std::string description;
   std::vector<std::string> choices;  // allowed values (strings only); empty = any
   ConfigRange range = {};            // allowed values (numbers only)
+  bool required = false;             // no default: the file or a --set must give it (non-empty); see required()
 };
+
+// `key` without a default: loading fails naming it when neither the file nor
+// an override gives it.
+inline ConfigKey required(ConfigKey key) {
+  key.required = true;
+  key.default_value.clear();
+  return key;
+}
+
+// One choice of a string key and the enum value it names. A key's table of
+// choices gives the schema its allowed names (choice_names), the typed value
+// read (ConfigValues::get_choice) and the name written back (choice_name),
+// so the strings are spelt once.
+template <class E>
+struct ConfigChoice {
+  const char* name;
+  E value;
+};
+template <class E, size_t N>
+using ConfigChoices = std::array<ConfigChoice<E>, N>;
+
+template <class E, size_t N>
+std::vector<std::string> choice_names(const ConfigChoices<E, N>& choices) {
+  std::vector<std::string> names;
+  for (const ConfigChoice<E>& c : choices) names.push_back(c.name);
+  return names;
+}
+template <class E, size_t N>
+const char* choice_name(const ConfigChoices<E, N>& choices, E value) {
+  for (const ConfigChoice<E>& c : choices)
+    if (c.value == value) return c.name;
+  return "?";
+}
 
 class ConfigValues {
  public:
@@ -65,6 +105,15 @@ class ConfigValues {
   double get_double(const std::string& path) const;
   const std::string& get_string(const std::string& path) const;
   bool get_bool(const std::string& path) const;
+  // The enum value a string key names (the schema checked the name is one
+  // of `choices`); throws naming the key otherwise.
+  template <class E, size_t N>
+  E get_choice(const std::string& path, const ConfigChoices<E, N>& choices) const {
+    const std::string& name = get_string(path);
+    for (const ConfigChoice<E>& c : choices)
+      if (name == c.name) return c.value;
+    throw_bad_choice(path, name);
+  }
   bool was_set(const std::string& path) const;  // present in the file or an override
   // Where the value came from, for messages: "file.yaml line 12", "--set key=value" or "default".
   std::string source(const std::string& path) const;
@@ -73,6 +122,7 @@ class ConfigValues {
 
  private:
   friend class ConfigSchema;
+  [[noreturn]] void throw_bad_choice(const std::string& path, const std::string& name) const;
   std::map<std::string, std::string> values_;
   std::map<std::string, const ConfigKey*> keys_;
   std::map<std::string, std::string> source_;  // keys given in the file or by --set only
@@ -81,8 +131,9 @@ class ConfigValues {
 class ConfigSchema {
  public:
   explicit ConfigSchema(std::vector<ConfigKey> keys);
-  // Reads `file` (YAML), applies overrides ("a.b=value"), checks everything.
-  // Throws grain::Error naming the file and the key.
+  // Reads `file` (YAML), applies overrides ("a.b=value"), checks everything
+  // (required keys after the overrides). Throws grain::Error naming the file
+  // and the key.
   ConfigValues load(const std::filesystem::path& file, const std::vector<std::string>& overrides) const;
   // Same from YAML text; `source` names it in errors.
   ConfigValues parse(const std::string& yaml, const std::string& source,
@@ -94,6 +145,7 @@ class ConfigSchema {
 
  private:
   const ConfigKey* find(const std::string& path) const;
+  bool is_section(const std::string& path) const;  // a prefix "path." of some key
   std::string nearest(const std::string& path) const;
   // The one validation path: type, choices, finiteness and range.
   void check_value(const ConfigKey& key, const std::string& value, const std::string& where) const;

@@ -1,10 +1,11 @@
 // defines: grain::TrainingData, open_training_data — the dataset side of a run
 //
-// Generates the configured synthetic dataset on first use, reads the
+// Generates the specified synthetic dataset on first use, reads the
 // annotations in the SSv2 layout, picks the task's label view (action group,
 // category, simplified or full caption), builds or reloads the vocabulary and
-// creates the training and evaluation loaders. Nothing here knows whether the
-// data is synthetic.
+// creates the training and evaluation loaders. It reads a DataSpec (what
+// data, how its clips look) and LoadSettings (how it is batched), never a
+// whole TrainerConfig. Nothing here knows whether the data is synthetic.
 #pragma once
 
 #include <memory>
@@ -15,6 +16,7 @@
 #include "data/ssv2/annotations.h"
 #include "data/ssv2/label_view.h"
 #include "data/ssv2/vocabulary.h"
+#include "train/data_spec.h"
 #include "train/trainer_config.h"
 
 namespace grain {
@@ -33,7 +35,12 @@ struct TrainingData {
 // vocabulary_file: the run's vocabulary.json; reused when it exists (resume),
 // built from the training captions and saved there otherwise.
 // rank, world_size: the loaders give this process its slice of every global
-// batch (data/loader/loader.h); only rank 0 writes the vocabulary.
+// batch (data/loader/loader.h); only rank 0 generates data and writes the
+// vocabulary.
+TrainingData open_training_data(const DataSpec& data, const LoadSettings& load,
+                                const std::filesystem::path& vocabulary_file, int rank = 0, int world_size = 1);
+
+// A config's data: open_training_data(config.data_spec(), config.load_settings(), ...).
 TrainingData open_training_data(const TrainerConfig& config, const std::filesystem::path& vocabulary_file,
                                 int rank = 0, int world_size = 1);
 

@@ -291,7 +291,7 @@ nlohmann::json write_class_report(const EvalResult& r, const TrainingData& data,
   }
   const std::string stem = "confusion-" + config.eval_split;
   const nlohmann::json file{{"split", config.eval_split},
-                            {"task", config.task_name},
+                            {"task", config.task_name()},
                             {"videos", m.total()},
                             {"classes", names},
                             {"rows", "true class"},
@@ -302,7 +302,7 @@ nlohmann::json write_class_report(const EvalResult& r, const TrainingData& data,
   data::write_file_atomic(dir / (stem + ".json"), file.dump(1) + "\n");
   char top1_text[32];
   std::snprintf(top1_text, sizeof top1_text, "%.1f", r.metrics.at(metrics::kTop1));
-  const std::string title = config.task_name + ": " + config.eval_split + " confusion matrix (" +
+  const std::string title = config.task_name() + ": " + config.eval_split + " confusion matrix (" +
                             std::to_string(m.total()) + " videos, top-1 " +
                             top1_text + "%)";
   data::write_file_atomic(dir / (stem + ".svg"), metrics::confusion_svg(m, names, title));

@@ -56,7 +56,7 @@ RunSummary evaluate_checkpoint_run(const TrainerConfig& c, const TrainerOptions&
   summary.majority_accuracy = setup.majority_accuracy;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!rank0) return summary;
-  nlohmann::json s{{"task", c.task_name},
+  nlohmann::json s{{"task", c.task_name()},
                    {"checkpoint", checkpoint.string()},
                    {"metrics_step", step},
                    {"eval_split", c.eval_split},

@@ -4,7 +4,7 @@
 namespace grain {
 
 std::unique_ptr<Optimizer> make_optimizer(const TrainerConfig& c, ParameterStore& store) {
-  if (c.optimizer == "sgd") return std::make_unique<Sgd>(store, SgdOptions{c.lr, c.momentum, c.weight_decay});
+  if (c.optimizer == OptimizerKind::kSgd) return std::make_unique<Sgd>(store, SgdOptions{c.lr, c.momentum, c.weight_decay});
   return std::make_unique<Adam>(store, AdamOptions{c.lr, c.beta1, c.beta2, c.adam_eps, c.weight_decay});
 }
 

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <initializer_list>
 
+#include "data/synth/dataset_kind.h"
 #include "engine/device.h"
 #include "engine/error.h"
 #include "train/compute_threads.h"
@@ -25,6 +26,52 @@ constexpr double kMaxWorkers = 64;
 // models/model_config.h keeps one batch's activations finite.
 constexpr double kMaxBatchSize = 1024;
 constexpr double kMaxBeamWidth = 64;
+// Frame rates (dataset.fps, dataset.frames_fps). Rates become fractions of
+// at most 10^6 (FFmpeg's av_d2q), so 1e-300 read as 0 and decoded nothing;
+// below 0.1 fps (one frame per 10 s) a video of the Something-Something
+// length (2-6 s) is its first frame alone. Above 240 fps the decoder's 4,096
+// frames per video (data/video/video_decoder.h) hold under 17 s.
+constexpr double kMinFps = 0.1, kMaxFps = 240;
+// input = pixel / pixel_scale: 255 / 0.01 and 255 / 10^4 are both far from
+// the values any model here was trained on, and 1e-300 overflowed to inf.
+constexpr double kMinPixelScale = 0.01, kMaxPixelScale = 1e4;
+// epochs x batches per epoch must stay far from int64's end; a million
+// epochs is past any run.
+constexpr double kMaxEpochs = 1e6;
+
+// The choices of the string keys that become enums.
+constexpr ConfigChoices<DeviceType, 2> kDevices{{{"cpu", DeviceType::kCPU}, {"cuda", DeviceType::kCUDA}}};
+constexpr const char* kAutoDevice = "auto";  // resolved when read: cuda when usable, else cpu
+constexpr ConfigChoices<data::synth::VideoFormat, 2> kVideoFormats{
+    {{"webm", data::synth::VideoFormat::kWebm}, {"jpeg", data::synth::VideoFormat::kJpeg}}};
+constexpr ConfigChoices<DataStorage, 4> kStorages{{{"auto", DataStorage::kAuto},
+                                                   {"videos", DataStorage::kVideos},
+                                                   {"frames", DataStorage::kFrames},
+                                                   {"shards", DataStorage::kShards}}};
+constexpr ConfigChoices<OptimizerKind, 2> kOptimizers{{{"adam", OptimizerKind::kAdam}, {"sgd", OptimizerKind::kSgd}}};
+constexpr ConfigChoices<ScheduleKind, 4> kSchedules{{{"constant", ScheduleKind::kConstant},
+                                                     {"step", ScheduleKind::kStep},
+                                                     {"plateau", ScheduleKind::kPlateau},
+                                                     {"cosine", ScheduleKind::kCosine}}};
+constexpr const char* kNoGeneration = "none";
+
+std::vector<std::string> task_names() {
+  std::vector<std::string> names;
+  for (const data::TaskLabels& t : data::source_tasks()) names.push_back(t.task);
+  return names;
+}
+
+std::vector<std::string> device_names() {
+  std::vector<std::string> names = choice_names(kDevices);
+  names.push_back(kAutoDevice);
+  return names;
+}
+
+std::vector<std::string> generate_names() {
+  std::vector<std::string> names{kNoGeneration};
+  for (const std::string& kind : data::synth::dataset_kind_names()) names.push_back(kind);
+  return names;
+}
 
 // Sizes whose -1 takes the preset's value.
 ConfigRange preset_or(double lo, int64_t hi) {
@@ -35,17 +82,17 @@ ConfigRange preset_or(double lo, int64_t hi) {
 
 const ConfigSchema& trainer_schema() {
   static const ConfigSchema schema({
-      {"task", T::kString, "fg_classes",
-       "source task: action groups (cg), categories (fg), simplified-object captions (so), full captions (fc)",
-       {"cg_classes", "fg_classes", "so_captions", "fg_captions"}},
+      required({"task", T::kString, "",
+                "source task: action groups (cg), categories (fg), simplified-object captions (so), full captions (fc)",
+                task_names()}),
       {"device", T::kString, "cpu",
        "backend to train on (auto: cuda when this build has it and a GPU is present, else cpu; the --device flag "
        "overrides)",
-       {"cpu", "cuda", "auto"}},
-      {"dataset.root", T::kString, "", "folder of the dataset in the Something-Something V2 layout"},
-      {"dataset.generate", T::kString, "none",
+       device_names()},
+      required({"dataset.root", T::kString, "", "folder of the dataset in the Something-Something V2 layout"}),
+      {"dataset.generate", T::kString, kNoGeneration,
        "generate this synthetic dataset into dataset.root on first use when the folder has no labels",
-       {"none", "synth-ss", "synth-kitchen"}},
+       generate_names()},
       {"dataset.generate_seed", T::kInt, "1", "seed of the generated dataset",
        {}, R::at_least(0)},
       {"dataset.generate_train", T::kInt, "0", "training videos to generate (0: the generator's default)",
@@ -58,16 +105,16 @@ const ConfigSchema& trainer_schema() {
        {}, R::between(16, 4096)},
       {"dataset.generate_height", T::kInt, "96", "height of generated videos",
        {}, R::between(16, 4096)},
-      {"dataset.generate_format", T::kString, "webm", "storage of generated videos", {"webm", "jpeg"}},
+      {"dataset.generate_format", T::kString, "webm", "storage of generated videos", choice_names(kVideoFormats)},
       {"dataset.storage", T::kString, "auto",
        "read videos/<id>.*, frames/<id>/ or packed shards (auto: videos or frames, whichever exists)",
-       {"auto", "videos", "frames", "shards"}},
+       choice_names(kStorages)},
       {"dataset.shards", T::kString, "", "folder of packed shards (pack_dataset) of the split, for storage shards"},
       {"dataset.fps", T::kDouble, "12", "frame rate clips are resampled to",
-       {}, R::between(0, 1000).excluding_min()},
+       {}, R::between(kMinFps, kMaxFps)},
       {"dataset.frames_fps", T::kDouble, "12",
        "frame rate of JPEG frame folders (storage frames; Something-Something V2 and the generator: 12)",
-       {}, R::between(0, 1000).excluding_min()},
+       {}, R::between(kMinFps, kMaxFps)},
       {"dataset.labels", T::kString, "", "labels file name (empty: labels.json or the release's name)"},
       {"dataset.train", T::kString, "", "training split file name (empty: detected)"},
       {"dataset.validation", T::kString, "", "validation split file name (empty: detected)"},
@@ -80,7 +127,7 @@ const ConfigSchema& trainer_schema() {
       {"dataset.max_eval_videos", T::kInt, "0", "evaluate only the first N videos (0: all)",
        {}, R::at_least(0)},
       {"dataset.pixel_scale", T::kDouble, "64", "input = pixel value / pixel_scale (the authors' code: 64)",
-       {}, R::above(0)},
+       {}, R::between(kMinPixelScale, kMaxPixelScale)},
       {"dataset.max_bad_fraction", T::kDouble, "0.01", "fail when more than this fraction of videos is bad",
        {}, R::between(0, 1)},
       {"dataset.bad_eval_videos", T::kString, "skip",
@@ -128,7 +175,7 @@ const ConfigSchema& trainer_schema() {
       {"loss.caption", T::kDouble, "-1", "w_caption (-1: the task's default, 0 or 0.9)",
        {}, R::at_least(0).or_value(-1, "the task's default")},
       {"loss.score_padding", T::kBool, "false", "score padding tokens too (the authors' code does)"},
-      {"optimizer.name", T::kString, "adam", "optimizer", {"adam", "sgd"}},
+      {"optimizer.name", T::kString, "adam", "optimizer", choice_names(kOptimizers)},
       {"optimizer.lr", T::kDouble, "0.001", "learning rate (paper: Adam 1e-3; authors' code: 1e-4 with plateau)",
        {}, R::above(0)},
       {"optimizer.weight_decay", T::kDouble, "0", "L2 weight decay added to the gradient",
@@ -144,12 +191,14 @@ const ConfigSchema& trainer_schema() {
       {"optimizer.clip_grad_norm", T::kDouble, "0", "clip gradients to this global L2 norm (0: off)",
        {}, R::at_least(0)},
       {"schedule.name", T::kString, "constant",
-       "learning-rate schedule: constant; step and plateau, updated after each validation; cosine, per step to "
+       "learning-rate schedule, each on its own clock: constant; step, x schedule.gamma every schedule.step_size "
+       "completed epochs (with or without validation); plateau, x schedule.factor after schedule.patience "
+       "validations without a lower validation loss (needs a labelled validation split); cosine, per step to "
        "schedule.min_lr at the last step",
-       {"constant", "step", "plateau", "cosine"}},
+       choice_names(kSchedules)},
       {"schedule.warmup_steps", T::kInt, "0", "ramp the lr linearly from lr/N to lr over the first N steps (0: off)",
        {}, R::at_least(0)},
-      {"schedule.step_size", T::kInt, "10", "step schedule: epochs between decays",
+      {"schedule.step_size", T::kInt, "10", "step schedule: completed epochs between decays",
        {}, R::at_least(1)},
       {"schedule.gamma", T::kDouble, "0.1", "step schedule: decay factor",
        {}, R::between(0, 1).excluding_min()},
@@ -158,13 +207,13 @@ const ConfigSchema& trainer_schema() {
       {"schedule.patience", T::kInt, "10", "plateau schedule: validations without improvement",
        {}, R::at_least(0)},
       {"schedule.threshold", T::kDouble, "0.0001", "plateau schedule: relative improvement that counts",
-       {}, R::at_least(0)},
+       {}, R::between(0, 1).excluding_max()},
       {"schedule.cooldown", T::kInt, "0", "plateau schedule: validations to wait after a reduction",
        {}, R::at_least(0)},
       {"schedule.min_lr", T::kDouble, "0", "plateau schedule: lower bound of the lr; cosine: the lr it ends at",
        {}, R::at_least(0)},
       {"train.epochs", T::kInt, "10", "epochs to train",
-       {}, R::at_least(1)},
+       {}, R::between(1, kMaxEpochs)},
       {"train.max_steps", T::kInt, "0", "stop after this many optimizer steps (0: no limit)",
        {}, R::at_least(0)},
       {"train.batch_size", T::kInt, "8", "clips per step",
@@ -221,24 +270,22 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
   // Ranges are checked by the schema; what is left here are the rules that
   // involve several keys, or the preset.
   TrainerConfig c;
-  c.task_name = v.get_string("task");
-  c.labels = data::task_labels(c.task_name);  // the schema's choices are the four source tasks
-  c.device = v.get_string("device");
-  if (c.device == "auto") c.device = cuda_is_built() && cuda_device_count() > 0 ? "cuda" : "cpu";
-  GRAIN_CHECK(!v.get_string("dataset.root").empty(),
-              origin(v, file, {"dataset.root"}) << ": key 'dataset.root' is required");
-  c.dataset_root = v.get_string("dataset.root");
-  c.generate = v.get_string("dataset.generate") == "none" ? "" : v.get_string("dataset.generate");
+  c.labels = data::task_labels(v.get_string("task"));  // the schema's choices are the source tasks
+  c.device = v.get_string("device") == kAutoDevice
+                 ? (cuda_is_built() && cuda_device_count() > 0 ? DeviceType::kCUDA : DeviceType::kCPU)
+                 : v.get_choice("device", kDevices);
+  c.dataset_root = v.get_string("dataset.root");  // required: the schema refuses a config without it
+  c.generate = v.get_string("dataset.generate") == kNoGeneration ? "" : v.get_string("dataset.generate");
   c.generate_seed = static_cast<uint64_t>(v.get_int("dataset.generate_seed"));
   c.generate_train = v.get_int("dataset.generate_train");
   c.generate_validation = v.get_int("dataset.generate_validation");
   c.generate_test = v.get_int("dataset.generate_test");
   c.generate_width = static_cast<int>(v.get_int("dataset.generate_width"));
   c.generate_height = static_cast<int>(v.get_int("dataset.generate_height"));
-  c.generate_format = v.get_string("dataset.generate_format");
-  c.storage = v.get_string("dataset.storage");
+  c.generate_format = v.get_choice("dataset.generate_format", kVideoFormats);
+  c.storage = v.get_choice("dataset.storage", kStorages);
   c.shards_dir = v.get_string("dataset.shards");
-  GRAIN_CHECK(c.storage != "shards" || !c.shards_dir.empty(),
+  GRAIN_CHECK(c.storage != DataStorage::kShards || !c.shards_dir.empty(),
               origin(v, file, {"dataset.storage", "dataset.shards"})
                   << ": key 'dataset.shards' is required with dataset.storage: shards");
   c.fps = v.get_double("dataset.fps");
@@ -294,10 +341,10 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
                   << ": keys 'loss.classification' and 'loss.caption' are both 0");
   GRAIN_CHECK(c.loss.caption == 0 || c.is_captioning(),
               origin(v, file, {"loss.caption", "task"}) << ": key 'loss.caption' is " << c.loss.caption
-                                                        << " but task " << c.task_name << " has no captions");
+                                                        << " but task " << c.task_name() << " has no captions");
   c.score_padding = v.get_bool("loss.score_padding");
 
-  c.optimizer = v.get_string("optimizer.name");
+  c.optimizer = v.get_choice("optimizer.name", kOptimizers);
   c.lr = v.get_double("optimizer.lr");
   c.weight_decay = v.get_double("optimizer.weight_decay");
   c.momentum = v.get_double("optimizer.momentum");
@@ -305,7 +352,7 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
   c.beta2 = v.get_double("optimizer.beta2");
   c.adam_eps = v.get_double("optimizer.eps");
   c.clip_grad_norm = v.get_double("optimizer.clip_grad_norm");
-  c.schedule = v.get_string("schedule.name");
+  c.schedule = v.get_choice("schedule.name", kSchedules);
   c.step_size = v.get_int("schedule.step_size");
   c.gamma = v.get_double("schedule.gamma");
   c.plateau_factor = v.get_double("schedule.factor");
@@ -314,7 +361,7 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
   c.plateau_cooldown = v.get_int("schedule.cooldown");
   c.min_lr = v.get_double("schedule.min_lr");
   c.warmup_steps = v.get_int("schedule.warmup_steps");
-  GRAIN_CHECK(c.schedule != "cosine" || c.min_lr <= c.lr,
+  GRAIN_CHECK(c.schedule != ScheduleKind::kCosine || c.min_lr <= c.lr,
               origin(v, file, {"schedule.min_lr", "optimizer.lr"})
                   << ": key 'schedule.min_lr' is " << c.min_lr << ", above 'optimizer.lr' " << c.lr
                   << ": the cosine schedule decays from optimizer.lr down to schedule.min_lr");
@@ -348,7 +395,7 @@ std::string resolved_config_yaml(const ConfigValues& values, const TrainerConfig
   };
   ConfigValues resolved = values;
   trainer_schema().apply_overrides(
-      resolved, {"device=" + c.device,
+      resolved, {std::string("device=") + config_name(c.device),
                  "model.frames=" + std::to_string(c.model.frames),
                  "model.resize=" + std::to_string(c.model.resize),
                  "model.crop=" + std::to_string(c.model.crop),
@@ -362,5 +409,59 @@ std::string resolved_config_yaml(const ConfigValues& values, const TrainerConfig
                  "run.out=" + c.out_dir.string()});
   return resolved.to_yaml();
 }
+
+DataSpec TrainerConfig::data_spec() const {
+  DataSpec d;
+  d.root = dataset_root;
+  d.generate.kind = generate;
+  d.generate.seed = generate_seed;
+  d.generate.train = generate_train;
+  d.generate.validation = generate_validation;
+  d.generate.test = generate_test;
+  d.generate.width = generate_width;
+  d.generate.height = generate_height;
+  d.generate.format = generate_format;
+  d.labels_file = labels_file;
+  d.train_file = train_file;
+  d.validation_file = validation_file;
+  d.test_file = test_file;
+  d.groups_file = groups_file;
+  d.storage = storage;
+  d.shards_dir = shards_dir;
+  d.frames_fps = frames_fps;
+  d.train_split = train_split;
+  d.eval_split = eval_split;
+  d.max_train_videos = max_train_videos;
+  d.max_eval_videos = max_eval_videos;
+  d.task = labels;
+  d.vocabulary_min_count = vocabulary_min_count;
+  d.clip.frames = static_cast<int>(model.frames);
+  d.clip.height = d.clip.width = static_cast<int>(model.resize);
+  d.clip.crop_height = d.clip.crop_width = static_cast<int>(model.crop);
+  d.clip.fps = fps;
+  d.clip.pixel_scale = static_cast<float>(pixel_scale);
+  d.clip.pixel_type = data::PixelType::kFloat32;
+  d.caption_length = static_cast<int>(model.caption_length);
+  return d;
+}
+
+LoadSettings TrainerConfig::load_settings() const {
+  LoadSettings l;
+  l.batch_size = batch_size;
+  l.eval_batch_size = eval_batch_size;
+  l.seed = seed;
+  l.workers = workers;
+  l.max_bad_fraction = max_bad_fraction;
+  l.fail_on_bad_eval_video = fail_on_bad_eval_video;
+  l.pinned_batches = device == DeviceType::kCUDA;
+  l.threads = threads;
+  return l;
+}
+
+const char* config_name(DeviceType device) { return choice_name(kDevices, device); }
+const char* config_name(OptimizerKind optimizer) { return choice_name(kOptimizers, optimizer); }
+const char* config_name(ScheduleKind schedule) { return choice_name(kSchedules, schedule); }
+const char* config_name(DataStorage storage) { return choice_name(kStorages, storage); }
+const char* config_name(data::synth::VideoFormat format) { return choice_name(kVideoFormats, format); }
 
 }  // namespace grain

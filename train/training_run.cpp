@@ -13,6 +13,7 @@
 #include "data/common/file_io.h"
 #include "data/formats/checkpoint_folder.h"
 #include "data/metrics/metric_names.h"
+#include "data/ssv2/label_view.h"
 #include "engine/autograd.h"
 #include "engine/distributed/batch_norm_sync.h"
 #include "engine/error.h"
@@ -34,6 +35,13 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 // The validation number that picks the best checkpoint (higher is better).
 const char* selection_metric(const TrainerConfig& c) { return c.is_captioning() ? metrics::kBleu4 : metrics::kTop1; }
+
+// Whether an evaluation of `videos` gives metrics: every video has the task's class.
+bool has_labelled(const std::vector<data::VideoLabel>& videos, const data::TaskLabels& task) {
+  return !videos.empty() && std::all_of(videos.begin(), videos.end(), [&](const data::VideoLabel& v) {
+    return data::class_index(task.classes, v) >= 0;
+  });
+}
 
 std::string format_percent(double value) {
   char text[32];
@@ -146,6 +154,12 @@ TrainingRun::TrainingRun(const TrainerConfig& config, std::string config_yaml, c
   total_steps_ = c_.epochs * steps_per_epoch_;
   if (c_.max_steps > 0) total_steps_ = std::min(total_steps_, c_.max_steps);
   schedule_ = make_schedule(c_, total_steps_);
+  GRAIN_CHECK(schedule_->clock() != ScheduleClock::kValidation || has_labelled(setup_.data.eval_videos, c_.labels),
+              "schedule.name plateau lowers the learning rate when the validation loss stops falling, but split "
+                  << c_.eval_split << " of " << c_.dataset_root.string()
+                  << (setup_.data.eval_videos.empty() ? " has no videos" : " is unlabelled")
+                  << ", so it would never change: set dataset.eval_split to a labelled split, or use schedule.name "
+                     "step (per epoch) or cosine (per step)");
 }
 
 void TrainingRun::say(const std::string& text) {
@@ -236,7 +250,7 @@ void TrainingRun::check_same_start_on_all_ranks() {
 
 void TrainingRun::train() {
   const TrainingData& data = setup_.data;
-  say("training " + c_.task_name + " on " + std::to_string(data.train_videos.size()) + " videos (" +
+  say("training " + c_.task_name() + " on " + std::to_string(data.train_videos.size()) + " videos (" +
       std::to_string(data.num_classes) + " classes" +
       (data.vocabulary ? ", vocabulary " + std::to_string(data.vocabulary->size()) : std::string()) + "), " +
       std::to_string(setup_.store->size()) + " parameters, " + std::to_string(total_steps_) + " steps on " +
@@ -335,6 +349,7 @@ void TrainingRun::after_step(bool epoch_end) {
   if (epoch_end) {
     ++state_.epoch;
     state_.batch_in_epoch = 0;
+    if (schedule_->clock() == ScheduleClock::kEpoch) schedule_->update(state_.epoch, NAN);
   }
   if (state_.nonfinite_in_row >= c_.max_nonfinite_steps) {
     say("stopping: " + std::to_string(state_.nonfinite_in_row) +
@@ -397,8 +412,9 @@ void TrainingRun::validate() {
     report_symptoms(r);
     const double value = r.metrics.at(selection_metric(c_));
     if (value > state_.best_value) state_.best_value = value, state_.best_step = state_.step;
-    // The schedule's clock is the validation count; the plateau schedule watches the validation loss.
-    optimizer_->set_learning_rate(schedule_->update(state_.validations, r.metrics.at(metrics::kLoss)));
+    // The plateau schedule's clock: it watches the validation loss.
+    if (schedule_->clock() == ScheduleClock::kValidation)
+      schedule_->update(state_.validations, r.metrics.at(metrics::kLoss));
   } else {
     say("predictions at step " + std::to_string(state_.step) + " for " + std::to_string(r.videos) +
         " videos of the unlabelled split " + c_.eval_split + " (no metrics)");
@@ -471,7 +487,7 @@ void TrainingRun::write_summary() {
   const char* reason = summary_.reason == StopReason::kFinished ? "finished"
                        : summary_.reason == StopReason::kSignal ? "signal"
                                                                 : "non-finite steps";
-  nlohmann::json s{{"task", c_.task_name},
+  nlohmann::json s{{"task", c_.task_name()},
                    {"steps", summary_.steps},
                    {"epochs_completed", summary_.epochs_completed},
                    {"skipped_steps", summary_.skipped_steps},

@@ -7,10 +7,10 @@ namespace grain::data {
 
 const std::vector<TaskLabels>& source_tasks() {
   static const std::vector<TaskLabels> tasks{
-      {"cg_classes", ClassView::kGroup, CaptionView::kNone},
-      {"fg_classes", ClassView::kCategory, CaptionView::kNone},
-      {"so_captions", ClassView::kCategory, CaptionView::kSimplified},
-      {"fg_captions", ClassView::kCategory, CaptionView::kFull},
+      {"cg_classes", ClassView::kGroup, CaptionView::kNone, "CG"},
+      {"fg_classes", ClassView::kCategory, CaptionView::kNone, "FG"},
+      {"so_captions", ClassView::kCategory, CaptionView::kSimplified, "SO"},
+      {"fg_captions", ClassView::kCategory, CaptionView::kFull, "FC"},
   };
   return tasks;
 }

@@ -19,14 +19,16 @@ enum class ClassView { kGroup, kCategory };
 enum class CaptionView { kNone, kSimplified, kFull };
 
 struct TaskLabels {
-  std::string task;      // "cg_classes", "fg_classes", "so_captions", "fg_captions"
-  ClassView classes;     // what the classifier predicts
-  CaptionView captions;  // what the decoder generates (kNone: no decoder)
+  std::string task;          // "cg_classes", "fg_classes", "so_captions", "fg_captions"
+  ClassView classes;         // what the classifier predicts
+  CaptionView captions;      // what the decoder generates (kNone: no decoder)
+  std::string abbreviation;  // the paper's name in tables and figures: CG, FG, SO, FC
   bool captioning() const { return captions != CaptionView::kNone; }
   bool operator==(const TaskLabels&) const = default;
 };
 
-// The four source tasks, coarse to fine.
+// The four source tasks, coarse to fine: the one list of them (config
+// choices, the reproduction's stages, the report's rows all iterate it).
 const std::vector<TaskLabels>& source_tasks();
 // The labels of a task by name; throws DataError listing the known names.
 const TaskLabels& task_labels(std::string_view task);

@@ -36,8 +36,8 @@ StepLr::StepLr(double base, int64_t step_size, double gamma)
   GRAIN_CHECK(step_size >= 1, "step schedule: step_size must be >= 1, got " << step_size);
 }
 
-double StepLr::update(int64_t epoch, double) {
-  lr_ = base_ * std::pow(gamma_, static_cast<double>(epoch / step_size_));
+double StepLr::update(int64_t epochs, double) {
+  lr_ = base_ * std::pow(gamma_, static_cast<double>(epochs / step_size_));
   return lr_;
 }
 
@@ -94,13 +94,17 @@ double CosineLr::rate_at_step(int64_t step) const {
   return min_lr_ + (base_ - min_lr_) * 0.5 * (1.0 + std::cos(std::acos(-1.0) * progress));
 }
 
-std::unique_ptr<LrSchedule> make_lr_schedule(const std::string& name, double base_lr, const ScheduleOptions& options) {
+std::unique_ptr<LrSchedule> make_lr_schedule(ScheduleKind kind, double base_lr, const ScheduleOptions& options) {
   std::unique_ptr<LrSchedule> schedule;
-  if (name == "constant") schedule = std::make_unique<ConstantLr>(base_lr);
-  else if (name == "step") schedule = std::make_unique<StepLr>(base_lr, options.step_size, options.gamma);
-  else if (name == "plateau") schedule = std::make_unique<ReduceLrOnPlateau>(base_lr, options.plateau);
-  else if (name == "cosine") schedule = std::make_unique<CosineLr>(base_lr, options.total_steps, options.plateau.min_lr);
-  else GRAIN_THROW("schedule '" << name << "': expected constant, step, plateau or cosine");
+  switch (kind) {
+    case ScheduleKind::kConstant: schedule = std::make_unique<ConstantLr>(base_lr); break;
+    case ScheduleKind::kStep: schedule = std::make_unique<StepLr>(base_lr, options.step_size, options.gamma); break;
+    case ScheduleKind::kPlateau: schedule = std::make_unique<ReduceLrOnPlateau>(base_lr, options.plateau); break;
+    case ScheduleKind::kCosine:
+      schedule = std::make_unique<CosineLr>(base_lr, options.total_steps, options.plateau.min_lr);
+      break;
+  }
+  GRAIN_CHECK(schedule, "make_lr_schedule: schedule kind " << static_cast<int>(kind) << " is not one of ScheduleKind");
   schedule->set_warmup_steps(options.warmup_steps);
   return schedule;
 }

@@ -72,12 +72,21 @@ TEST_CASE("clipping by global norm scales all gradients by max / (norm + 1e-6)",
   CHECK_THAT(clip_grad_norm(t.store, 10.0), WithinAbs(1.0 / (1.0 + 2e-7), 1e-9));  // below: unchanged
 }
 
+TEST_CASE("each schedule declares the clock its update() counts", "[optim]") {
+  const ScheduleOptions options{10, 0.1, {}, 100, 0};
+  CHECK(make_lr_schedule(ScheduleKind::kConstant, 0.1, options)->clock() == ScheduleClock::kStep);
+  CHECK(make_lr_schedule(ScheduleKind::kCosine, 0.1, options)->clock() == ScheduleClock::kStep);
+  CHECK(make_lr_schedule(ScheduleKind::kStep, 0.1, options)->clock() == ScheduleClock::kEpoch);
+  CHECK(make_lr_schedule(ScheduleKind::kPlateau, 0.1, options)->clock() == ScheduleClock::kValidation);
+}
+
 TEST_CASE("learning-rate schedules: step and reduce-on-plateau", "[optim]") {
+  // update(completed epochs): 0.1 x 0.5^floor(epochs / 2).
   StepLr step(0.1, 2, 0.5);
   CHECK_THAT(step.update(1, 0), WithinAbs(0.1, 1e-15));
   CHECK_THAT(step.update(2, 0), WithinAbs(0.05, 1e-15));
   CHECK_THAT(step.update(5, 0), WithinAbs(0.025, 1e-15));
-  // patience 1: reduce after 2 epochs without a relative improvement of 1e-4.
+  // patience 1: reduce after 2 validations without a relative improvement of 1e-4.
   ReduceLrOnPlateau plateau(1e-4, {0.1, 1, 1e-4, 0, 1e-7});
   CHECK(plateau.update(0, 1.0) == 1e-4);      // best 1.0
   CHECK(plateau.update(1, 0.99995) == 1e-4);  // not < 1.0 * (1 - 1e-4): bad 1
@@ -93,7 +102,7 @@ TEST_CASE("learning-rate schedules: cosine per step, and the warm-up of any sche
   ScheduleOptions options;
   options.total_steps = 100;
   options.plateau.min_lr = 0.01;
-  auto cosine = make_lr_schedule("cosine", 0.1, options);
+  auto cosine = make_lr_schedule(ScheduleKind::kCosine, 0.1, options);
   // min + (base - min) (1 + cos(pi s / 100)) / 2, worked by hand:
   CHECK_THAT(cosine->lr_for_step(0), WithinAbs(0.1, 1e-15));
   CHECK_THAT(cosine->lr_for_step(50), WithinAbs(0.055, 1e-15));                 // cos(pi/2) = 0
@@ -104,40 +113,39 @@ TEST_CASE("learning-rate schedules: cosine per step, and the warm-up of any sche
   CHECK_THAT(cosine->lr_for_step(50), WithinAbs(0.055, 1e-15));
 
   options.warmup_steps = 4;
-  auto constant = make_lr_schedule("constant", 0.2, options);
+  auto constant = make_lr_schedule(ScheduleKind::kConstant, 0.2, options);
   CHECK_THAT(constant->lr_for_step(0), WithinAbs(0.05, 1e-15));  // 1/4 of the rate
   CHECK_THAT(constant->lr_for_step(2), WithinAbs(0.15, 1e-15));
   CHECK_THAT(constant->lr_for_step(3), WithinAbs(0.2, 1e-15));
   CHECK_THAT(constant->lr_for_step(9), WithinAbs(0.2, 1e-15));
-  auto warm_cosine = make_lr_schedule("cosine", 0.1, options);
+  auto warm_cosine = make_lr_schedule(ScheduleKind::kCosine, 0.1, options);
   CHECK_THAT(warm_cosine->lr_for_step(1), WithinAbs(0.5 * (0.01 + 0.045 * (1 + std::cos(std::acos(-1.0) / 100))), 1e-15));
-  auto step = make_lr_schedule("step", 0.1, options);
+  auto step = make_lr_schedule(ScheduleKind::kStep, 0.1, options);
   step->update(20, 0);  // 0.1 * 0.1^2, warmed up after step 3
   CHECK_THAT(step->lr_for_step(10), WithinAbs(1e-3, 1e-15));
 
   options.plateau.min_lr = 0.5;
-  CHECK_THROWS_WITH(make_lr_schedule("cosine", 0.1, options), Catch::Matchers::Contains("min_lr must be in [0, lr]"));
+  CHECK_THROWS_WITH(make_lr_schedule(ScheduleKind::kCosine, 0.1, options), Catch::Matchers::Contains("min_lr must be in [0, lr]"));
   options.plateau.min_lr = 0;
   options.total_steps = 0;
-  CHECK_THROWS_WITH(make_lr_schedule("cosine", 0.1, options), Catch::Matchers::Contains("total_steps must be >= 1"));
+  CHECK_THROWS_WITH(make_lr_schedule(ScheduleKind::kCosine, 0.1, options), Catch::Matchers::Contains("total_steps must be >= 1"));
 }
 
 TEST_CASE("a schedule restored from its state continues as the original", "[optim]") {
   // Drive a plateau schedule to a reduction with one bad epoch pending, save,
   // restore into a fresh one, and feed both the same metrics.
   const ScheduleOptions options{10, 0.1, {0.5, 1, 1e-4, 1, 1e-7}};
-  auto original = make_lr_schedule("plateau", 1e-3, options);
+  auto original = make_lr_schedule(ScheduleKind::kPlateau, 1e-3, options);
   for (double m : {1.0, 1.0, 1.0, 0.9, 0.9}) original->update(0, m);
-  auto restored = make_lr_schedule("plateau", 1e-3, options);
+  auto restored = make_lr_schedule(ScheduleKind::kPlateau, 1e-3, options);
   restored->load_state(original->state());
   CHECK(restored->current() == original->current());
   for (double m : {0.9, 0.9, 0.95, 0.5, 0.6, 0.6}) CHECK(restored->update(0, m) == original->update(0, m));
-  auto step = make_lr_schedule("step", 0.1, options);
+  auto step = make_lr_schedule(ScheduleKind::kStep, 0.1, options);
   step->update(25, 0);  // 0.1 * 0.1^2
-  auto step_restored = make_lr_schedule("step", 0.1, options);
+  auto step_restored = make_lr_schedule(ScheduleKind::kStep, 0.1, options);
   step_restored->load_state(step->state());
   CHECK_THAT(step_restored->current(), WithinAbs(1e-3, 1e-15));
-  CHECK_THROWS_WITH(make_lr_schedule("linear", 0.1, options), Catch::Matchers::Contains("expected constant"));
   CHECK_THROWS_WITH(step_restored->load_state({}), Catch::Matchers::Contains("'lr' is missing"));
 }
 

@@ -1,6 +1,8 @@
 // Config validation: unknown keys, duplicated keys and sections, wrong types,
 // bad choices, out-of-range numbers (from the file and from --set), missing
-// files, too-small or too-large models; the shipped configs all load, and
+// files, too-small or too-large models, required keys, sections that are not
+// mappings, second documents and absurd nesting; choices parsed into enums
+// and written back as the same names; the shipped configs all load, and
 // their resolved form (the run folder's config.yaml) reads back to the same
 // TrainerConfig.
 #include <catch2/catch.hpp>
@@ -21,7 +23,9 @@ namespace {
 TrainerConfig parse(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
   return read_trainer_config(trainer_schema().parse(yaml, "test.yaml", overrides), "test.yaml");
 }
-const std::string kMinimal = "dataset:\n  root: /data\n";
+// The required keys (dataset.root as a flat key, so a test may add a
+// dataset section); a section appended to it starts at line 3.
+const std::string kMinimal = "task: fg_classes\ndataset.root: /data\n";
 }  // namespace
 
 TEST_CASE("a minimal config takes the documented defaults", "[trainer][config]") {
@@ -34,7 +38,7 @@ TEST_CASE("a minimal config takes the documented defaults", "[trainer][config]")
   CHECK(c.loss.classification == 1.0);
   CHECK(c.loss.caption == 0.0);
   CHECK(c.out_dir == std::filesystem::path("runs/test"));
-  const TrainerConfig captions = parse(kMinimal + "task: fg_captions\n");
+  const TrainerConfig captions = parse(kMinimal, {"task=fg_captions"});
   CHECK(captions.loss.classification == 0.1);
   CHECK(captions.loss.caption == 0.9);
 }
@@ -51,10 +55,11 @@ TEST_CASE("wrong types and bad choices are errors naming the key", "[trainer][co
   CHECK_THROWS_WITH(parse(kMinimal + "train:\n  batch_size: eight\n"),
                     Contains("test.yaml line 4: key 'train.batch_size' must be an integer, got 'eight'"));
   CHECK_THROWS_WITH(parse(kMinimal + "optimizer:\n  lr: [1, 2]\n"), Contains("'optimizer.lr'") && Contains("list"));
-  CHECK_THROWS_WITH(parse(kMinimal + "task: captions\n"), Contains("key 'task' must be one of"));
+  CHECK_THROWS_WITH(parse("task: captions\ndataset.root: /data\n"), Contains("test.yaml line 1: key 'task' must be one of"));
   CHECK_THROWS_WITH(parse(kMinimal, {"loss.score_padding=maybe"}), Contains("must be a boolean"));
-  CHECK_THROWS_WITH(parse("dataset: [1]\n"), Contains("unknown key 'dataset'"));
-  CHECK_THROWS_WITH(parse("task: fg_classes\n"), Contains("'dataset.root' is required"));
+  CHECK_THROWS_WITH(parse("dataset: [1]\n"),
+                    Contains("section 'dataset' must be a mapping of its keys (e.g. dataset: {generate: none})"));
+  CHECK_THROWS_WITH(parse("task: fg_classes\n"), Contains("key 'dataset.root' is required"));
   CHECK_THROWS_WITH(parse(kMinimal + "train: {batch_size: 4\n"), Contains("not valid YAML"));
 }
 
@@ -94,8 +99,9 @@ TEST_CASE("the effective config round-trips through YAML", "[trainer][config]") 
 
 TEST_CASE("device auto resolves to the GPU when there is one, else the CPU", "[trainer][config]") {
   const bool gpu = cuda_is_built() && cuda_device_count() > 0;
-  CHECK(parse(kMinimal + "device: auto\n").device == (gpu ? "cuda" : "cpu"));
-  CHECK(parse(kMinimal, {"device=auto"}).device == (gpu ? "cuda" : "cpu"));
+  const DeviceType expected = gpu ? DeviceType::kCUDA : DeviceType::kCPU;
+  CHECK(parse(kMinimal + "device: auto\n").device == expected);
+  CHECK(parse(kMinimal, {"device=auto"}).device == expected);
   CHECK_THROWS_WITH(parse(kMinimal + "device: gpu\n"), Contains("device"));
 }
 
@@ -134,10 +140,17 @@ TEST_CASE("numbers outside their range are errors naming the key, the value, the
       {"schedule.factor", "schedule", "factor", "1", "in (0, 1)"},
       {"eval.beam_width", "eval", "beam_width", "0", "in [1, 64]"},
       {"loss.caption", "loss", "caption", "-0.5", ">= 0 or -1 (the task's default)"},
+      // Absurd values that loaded and failed later, far from the key (or never).
+      {"dataset.fps", "dataset", "fps", "1e-300", "in [0.1, 240]"},
+      {"dataset.fps", "dataset", "fps", "1000", "in [0.1, 240]"},
+      {"dataset.frames_fps", "dataset", "frames_fps", "1e-300", "in [0.1, 240]"},
+      {"dataset.pixel_scale", "dataset", "pixel_scale", "1e-300", "in [0.01, 10000]"},
+      {"train.epochs", "train", "epochs", "1000000000000000000", "in [1, 1000000]"},
+      {"schedule.threshold", "schedule", "threshold", "2", "in [0, 1)"},
   };
   for (const Case& c : cases) {
     INFO(c.key << " = " << c.value);
-    // From the file: the line of the key (line 4: after dataset.root and the section header).
+    // From the file: the line of the key (line 4: after task, dataset.root and the section header).
     CHECK_THROWS_WITH(parse(kMinimal + c.section + ":\n  " + c.name + ": " + c.value + "\n"),
                       Contains("test.yaml line 4: key '" + c.key + "' must be " + c.range + ", got " + c.value));
     // From --set: the flag, and not the file.
@@ -147,9 +160,12 @@ TEST_CASE("numbers outside their range are errors naming the key, the value, the
   }
   // Values on the edge of a range are accepted.
   const TrainerConfig edge = parse(kMinimal, {"optimizer.beta1=0", "optimizer.beta2=0.9999999", "train.threads=1024",
-                                              "train.workers=0", "train.keep_checkpoints=1", "model.frames=1024"});
+                                              "train.workers=0", "train.keep_checkpoints=1", "model.frames=1024",
+                                              "dataset.fps=0.1", "dataset.frames_fps=240"});
   CHECK(edge.threads == 1024);
   CHECK(edge.model.frames == 1024);
+  CHECK(edge.fps == 0.1);
+  CHECK(edge.frames_fps == 240);
 }
 
 TEST_CASE("non-finite numbers are rejected", "[trainer][config]") {
@@ -206,9 +222,9 @@ TEST_CASE("errors spanning keys name where each value came from", "[trainer][con
                     Contains("test.yaml line 4, --set model.crop=64: ") &&
                         Contains("model.crop 64 is larger than model.resize 60"));
   CHECK_THROWS_WITH(parse(kMinimal, {"dataset.fps=0"}),
-                    Contains("--set dataset.fps=0: key 'dataset.fps' must be in (0, 1000], got 0"));
+                    Contains("--set dataset.fps=0: key 'dataset.fps' must be in [0.1, 240], got 0"));
   CHECK_THROWS_WITH(parse(kMinimal, {"loss.caption=0.5"}),
-                    Contains("--set loss.caption=0.5: key 'loss.caption' is 0.5") && !Contains("test.yaml"));
+                    Contains("--set loss.caption=0.5, test.yaml line 1: key 'loss.caption' is 0.5"));
 }
 
 TEST_CASE("the resolved config of every shipped config reads back to the same TrainerConfig", "[trainer][config]") {
@@ -242,4 +258,128 @@ TEST_CASE("the resolved config of every shipped config reads back to the same Tr
     }
   }
   CHECK(checked >= 26);
+}
+
+TEST_CASE("an empty config, or one without the required keys, names them", "[trainer][config]") {
+  // Before: an empty file trained fg_classes with every default (only dataset.root was asked for).
+  for (const std::string empty : {"", "# only a comment\n", "\n\n", "{}\n"}) {
+    INFO("'" << empty << "'");
+    CHECK_THROWS_WITH(parse(empty), Contains("test.yaml: the config is empty; keys 'task' (one of cg_classes, "
+                                             "fg_classes, so_captions, fg_captions) and 'dataset.root' are required"));
+  }
+  CHECK_THROWS_WITH(parse("dataset:\n  root: /data\n"),
+                    Contains("test.yaml: key 'task' (one of cg_classes") && Contains(") is required") &&
+                        !Contains("empty"));
+  // An override gives a required key as well as the file does.
+  CHECK(parse("dataset:\n  root: /data\n", {"task=cg_classes"}).task_name() == "cg_classes");
+  CHECK_THROWS_WITH(parse(kMinimal, {"dataset.root="}),
+                    Contains("--set dataset.root=: key 'dataset.root' must not be empty"));
+  CHECK_THROWS_WITH(parse("task: fg_classes\ndataset:\n  root:\n"),
+                    Contains("test.yaml line 3: key 'dataset.root' must not be empty"));
+  // --help-config says so instead of showing a default.
+  CHECK_THAT(trainer_schema().describe(), Contains("task (a string, required)"));
+}
+
+TEST_CASE("a section given as a list or a single value is an error naming the section", "[trainer][config]") {
+  // Before: "unknown key 'train' (did you mean 'task'?)".
+  CHECK_THROWS_WITH(parse(kMinimal + "train: [1, 2]\n"),
+                    Contains("test.yaml line 3: section 'train' must be a mapping of its keys (e.g. train: {epochs: "
+                             "10}), got a list") &&
+                        !Contains("did you mean"));
+  CHECK_THROWS_WITH(parse(kMinimal + "optimizer: 0.1\n"),
+                    Contains("test.yaml line 3: section 'optimizer' must be a mapping") && Contains("got the value '0.1'"));
+  // An empty section (every key left out) is no error.
+  CHECK(parse(kMinimal + "train:\n").epochs == 10);
+}
+
+TEST_CASE("a second YAML document is an error, not silently ignored", "[trainer][config]") {
+  // Before: the second document's cg_classes was dropped and the run trained fg_classes.
+  CHECK_THROWS_WITH(parse(kMinimal + "---\ntask: cg_classes\n"),
+                    Contains("test.yaml line 3: a second YAML document (after '---')"));
+  CHECK_THROWS_WITH(parse(kMinimal + "---\n"), Contains("a second YAML document"));
+  // A document start marker before the only document is fine.
+  CHECK(parse("---\n" + kMinimal).task_name() == "fg_classes");
+}
+
+TEST_CASE("absurdly deep nesting is an error naming the line, before the YAML parser gives up", "[trainer][config]") {
+  // Before: yaml-cpp's own depth guard, "bad file".
+  std::string block = kMinimal;
+  for (int depth = 0; depth < 10000; ++depth) block += std::string(2 * static_cast<size_t>(depth), ' ') + "a:\n";
+  CHECK_THROWS_WITH(parse(block), Contains("test.yaml line 11: nested more than 8 levels deep") && !Contains("bad file"));
+  const std::string flow = kMinimal + "train: " + std::string(10000, '[') + std::string(10000, ']') + "\n";
+  CHECK_THROWS_WITH(parse(flow), Contains("test.yaml line 3: nested more than 8 levels deep") && !Contains("bad file"));
+  // Three levels (a value given as a mapping) still gets the message about the key.
+  CHECK_THROWS_WITH(parse(kMinimal + "train:\n  epochs: {a: 1}\n"), Contains("unknown section 'train.epochs'"));
+}
+
+TEST_CASE("choices are parsed into enums once and written back as the same names", "[trainer][config]") {
+  const TrainerConfig c = parse(kMinimal, {"optimizer.name=sgd", "schedule.name=step", "dataset.storage=frames",
+                                           "dataset.generate_format=jpeg", "device=cpu"});
+  CHECK(c.optimizer == OptimizerKind::kSgd);
+  CHECK(c.schedule == ScheduleKind::kStep);
+  CHECK(c.storage == DataStorage::kFrames);
+  CHECK(c.generate_format == data::synth::VideoFormat::kJpeg);
+  CHECK(c.device == DeviceType::kCPU);
+  // Every name each key allows reads as a value whose name is that name again.
+  for (const char* name : {"adam", "sgd"})
+    CHECK(std::string(config_name(parse(kMinimal, {std::string("optimizer.name=") + name}).optimizer)) == name);
+  for (const char* name : {"constant", "step", "plateau", "cosine"})
+    CHECK(std::string(config_name(parse(kMinimal, {std::string("schedule.name=") + name}).schedule)) == name);
+  for (const char* name : {"auto", "videos", "frames"})
+    CHECK(std::string(config_name(parse(kMinimal, {std::string("dataset.storage=") + name}).storage)) == name);
+  CHECK(config_name(parse(kMinimal, {"dataset.storage=shards", "dataset.shards=/packed"}).storage) == std::string("shards"));
+  for (const char* name : {"webm", "jpeg"})
+    CHECK(std::string(config_name(parse(kMinimal, {std::string("dataset.generate_format=") + name}).generate_format)) == name);
+  CHECK(config_name(DeviceType::kCUDA) == std::string("cuda"));
+  // The run folder's config.yaml spells them as they were given.
+  const ConfigValues v = trainer_schema().parse(kMinimal, "test.yaml", {"optimizer.name=sgd", "schedule.name=step"});
+  const std::string yaml = resolved_config_yaml(v, read_trainer_config(v, "test.yaml"));
+  CHECK_THAT(yaml, Contains("name: \"sgd\"") && Contains("name: \"step\"") && Contains("device: \"cpu\""));
+  // The task is stored once: its entry of the task table.
+  CHECK(c.labels == data::task_labels("fg_classes"));
+  CHECK(c.task_name() == "fg_classes");
+  CHECK(c.labels.abbreviation == "FG");
+}
+
+TEST_CASE("the task key's choices are the task table's", "[trainer][config]") {
+  for (const data::TaskLabels& task : data::source_tasks()) {
+    INFO(task.task);
+    const TrainerConfig c = parse(kMinimal, {"task=" + task.task});
+    CHECK(c.labels == task);
+    CHECK(c.is_captioning() == task.captioning());
+  }
+  CHECK(data::source_tasks().size() == 4);
+}
+
+TEST_CASE("a config's data spec carries its data, preprocessing and task", "[trainer][config][data]") {
+  const TrainerConfig c = parse("task: fg_classes\ndataset:\n  root: /data\n  storage: frames\n  fps: 4\n  frames_fps: 24\n"
+                                           "  eval_split: test\n  max_train_videos: 7\n  pixel_scale: 255\n"
+                                           "  generate: synth-ss\n  generate_train: 40\n  generate_format: jpeg\n"
+                                           "model:\n  frames: 6\n  resize: 64\n  crop: 56\n  caption_length: 9\n",
+                                {"task=so_captions", "device=cpu"});
+  const DataSpec d = c.data_spec();
+  CHECK(d.root == "/data");
+  CHECK(d.storage == DataStorage::kFrames);
+  CHECK(d.frames_fps == 24);
+  CHECK(d.train_split == "train");
+  CHECK(d.eval_split == "test");
+  CHECK(d.max_train_videos == 7);
+  CHECK(d.max_eval_videos == 0);
+  CHECK(d.task == data::task_labels("so_captions"));
+  CHECK(d.generate.kind == "synth-ss");
+  CHECK(d.generate.train == 40);
+  CHECK(d.generate.format == data::synth::VideoFormat::kJpeg);
+  CHECK(d.clip.fps == 4);
+  CHECK(d.clip.frames == 6);
+  CHECK(d.clip.height == 64);
+  CHECK(d.clip.width == 64);
+  CHECK(d.clip.crop_height == 56);
+  CHECK(d.clip.crop_width == 56);
+  CHECK(d.clip.pixel_scale == 255.0f);
+  CHECK(d.caption_length == 9);
+  const LoadSettings l = c.load_settings();
+  CHECK(l.batch_size == 8);
+  CHECK(l.eval_batch_size == 8);
+  CHECK_FALSE(l.pinned_batches);
+  CHECK(parse(kMinimal).data_spec().generate.kind.empty());  // dataset.generate: none
 }

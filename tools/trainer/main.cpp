@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
     const grain::TrainerConfig config = grain::read_trainer_config(values, config_path);
     options.resume = resume;
     comm = grain::distributed::make_communicator(
-        launch, config.device == "cuda" ? grain::Device::cuda(launch.cuda_device) : grain::Device::cpu());
+        launch, config.device == grain::DeviceType::kCUDA ? grain::Device::cuda(launch.cuda_device) : grain::Device::cpu());
     options.communicator = comm.get();
     options.cuda_device = launch.cuda_device;
     grain::install_stop_signal_handlers();
