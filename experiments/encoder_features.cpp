@@ -210,13 +210,12 @@ TargetFeatures target_features(const EncoderSource& source, const fs::path& targ
 
   const int threads = o.threads > 0 ? o.threads : std::max(1, omp_get_num_procs());
   omp_set_num_threads(threads);
-  std::string device = o.device;
-  if (device == "auto") device = cuda_is_built() && cuda_device_count() > 0 ? "cuda" : "cpu";
-  GRAIN_CHECK(device == "cpu" || device == "cuda", "--device " << o.device << ": expected cpu, cuda or auto");
-  const Device dev = device == "cuda" ? Device::cuda(0) : Device::cpu();
-  GRAIN_CHECK(!dev.is_cuda() || cuda_device_count() > 0,
-              "device cuda: " << (cuda_is_built() ? "no GPU is present" : "this build has no CUDA backend"));
-  const TrainerConfig c = target_config(source.config, target, o, device);
+  const Device dev = parse_device(o.device);
+  GRAIN_CHECK(!dev.is_cuda() || dev.index < cuda_device_count(),
+              "device " << dev.str() << ": "
+                        << (cuda_is_built() ? std::to_string(cuda_device_count()) + " GPUs are present"
+                                            : std::string("this build has no CUDA backend")));
+  const TrainerConfig c = target_config(source.config, target, o, dev.is_cuda() ? "cuda" : "cpu");
   TrainingData data = open_training_data(c, cache_file.parent_path() / "unused-vocabulary.json");
   GRAIN_CHECK(data.eval_loader, "target " << target.string() << ": train.json lists no videos");
 

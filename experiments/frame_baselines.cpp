@@ -29,8 +29,9 @@ nlohmann::json train_frame_baseline(const TrainerConfig& fg_config, FrameBaselin
   c.task_name = "fg_classes";
   c.labels = data::task_labels("fg_classes");
   omp_set_num_threads(c.threads > 0 ? c.threads : std::max(1, omp_get_num_procs()));
-  const Device device = c.device == "cuda" ? Device::cuda(0) : Device::cpu();
-  GRAIN_CHECK(!device.is_cuda() || cuda_device_count() > 0, "frame baseline: device cuda, but no GPU is present");
+  const Device device = parse_device(c.device);
+  GRAIN_CHECK(!device.is_cuda() || device.index < cuda_device_count(),
+              "frame baseline: device " << device.str() << ", but " << cuda_device_count() << " GPUs are present");
   fs::create_directories(out_dir);
   TrainingData data = open_training_data(c, out_dir / "unused-vocabulary.json");
   GRAIN_CHECK(data.eval_loader, "frame baseline: split " << c.eval_split << " of " << c.dataset_root.string()

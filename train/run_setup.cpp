@@ -34,7 +34,7 @@ RunSetup open_run(const TrainerConfig& c, const std::filesystem::path& vocabular
   // the quick start at 38-46 clips/s against 33-36 with 1 (docs/performance.md).
   r.threads = c.threads > 0 ? c.threads : std::max(1, omp_get_num_procs());
   omp_set_num_threads(r.threads);  // OpenBLAS stays single-threaded: kernels/cpu/gemm.cpp splits GEMMs
-  r.device = c.device == "cuda" ? Device::cuda(cuda_device) : Device::cpu();
+  r.device = parse_device(c.device, cuda_device);  // "cuda": this process's GPU
   GRAIN_CHECK(!r.device.is_cuda() || cuda_device_count() > 0,
               "device cuda: " << (cuda_is_built() ? "no GPU is present" : "this build has no CUDA backend")
                               << " (pass --device cpu, or use configs/tiny/ for CPU-sized runs)");

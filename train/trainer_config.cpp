@@ -224,8 +224,7 @@ TrainerConfig read_trainer_config(const ConfigValues& v, const std::filesystem::
   TrainerConfig c;
   c.task_name = v.get_string("task");
   c.labels = data::task_labels(c.task_name);  // the schema's choices are the four source tasks
-  c.device = v.get_string("device");
-  if (c.device == "auto") c.device = cuda_is_built() && cuda_device_count() > 0 ? "cuda" : "cpu";
+  c.device = parse_device(v.get_string("device")).is_cuda() ? "cuda" : "cpu";  // auto resolved once, here
   GRAIN_CHECK(!v.get_string("dataset.root").empty(),
               origin(v, file, {"dataset.root"}) << ": key 'dataset.root' is required");
   c.dataset_root = v.get_string("dataset.root");
