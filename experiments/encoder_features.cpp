@@ -320,12 +320,11 @@ TargetFeatures target_features(const EncoderSource& source, const fs::path& targ
   check_thread_count("--threads", o.threads);
   const int threads = o.threads > 0 ? o.threads : std::max(1, omp_get_num_procs());
   omp_set_num_threads(threads);
-  std::string device = o.device;
-  if (device == "auto") device = cuda_is_built() && cuda_device_count() > 0 ? "cuda" : "cpu";
-  GRAIN_CHECK(device == "cpu" || device == "cuda", "--device " << o.device << ": expected cpu, cuda or auto");
-  const Device dev = device == "cuda" ? Device::cuda(0) : Device::cpu();
-  GRAIN_CHECK(!dev.is_cuda() || cuda_device_count() > 0,
-              "device cuda: " << (cuda_is_built() ? "no GPU is present" : "this build has no CUDA backend"));
+  const Device dev = parse_device(o.device);
+  GRAIN_CHECK(!dev.is_cuda() || dev.index < cuda_device_count(),
+              "device " << dev.str() << ": "
+                        << (cuda_is_built() ? std::to_string(cuda_device_count()) + " GPUs are present"
+                                            : std::string("this build has no CUDA backend")));
   const DataSpec spec = target_data_spec(source.config, target);
   // The labels are read here on every run, never from the cache: a
   // relabelled or broken train.json is always seen.

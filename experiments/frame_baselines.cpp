@@ -29,8 +29,10 @@ nlohmann::json train_frame_baseline(const TrainerConfig& fg_config, FrameBaselin
   TrainerConfig c = fg_config;
   c.labels = data::task_labels("fg_classes");
   omp_set_num_threads(c.threads > 0 ? c.threads : std::max(1, omp_get_num_procs()));
+  // The config's device resolved when it was read; reproduce is one process, so its GPU is GPU 0.
   const Device device = c.device == DeviceType::kCUDA ? Device::cuda(0) : Device::cpu();
-  GRAIN_CHECK(!device.is_cuda() || cuda_device_count() > 0, "frame baseline: device cuda, but no GPU is present");
+  GRAIN_CHECK(!device.is_cuda() || device.index < cuda_device_count(),
+              "frame baseline: device " << device.str() << ", but " << cuda_device_count() << " GPUs are present");
   fs::create_directories(out_dir);
   TrainingData data = open_training_data(c, out_dir / "unused-vocabulary.json");
   GRAIN_CHECK(data.eval_loader, "frame baseline: split " << c.eval_split << " of " << c.dataset_root.string()

@@ -13,6 +13,7 @@
 
 #include "data/common/file_io.h"
 #include "data/common/json_read.h"
+#include "data/metrics/metric_names.h"
 #include "data/ssv2/label_view.h"
 #include "engine/error.h"
 
@@ -238,8 +239,8 @@ std::string curves_svg(const std::map<std::string, fs::path>& run_dirs) {
     for (std::string line; std::getline(in, line);) {
       if (line.empty()) continue;
       const nlohmann::json j = data::parse_json(line, (it->second / "metrics.jsonl").string());
-      if (j.value("split", "") == "train" || !j.contains("top1") || !j["top1"].is_number()) continue;
-      c.points.emplace_back(j["step"].get<double>(), j["top1"].get<double>());
+      if (j.value("split", "") == "train" || !j.contains(metrics::kTop1) || !j[metrics::kTop1].is_number()) continue;
+      c.points.emplace_back(j["step"].get<double>(), j[metrics::kTop1].get<double>());
       max_step = std::max(max_step, c.points.back().first);
       max_value = std::max(max_value, c.points.back().second);
     }
@@ -320,21 +321,23 @@ void write_report(const fs::path& out, const nlohmann::json& results, const Repo
   for (const auto& s : kSources) {
     if (s.key == "random") continue;
     const nlohmann::json& m = source.at(s.key);
-    r << "| " << s.label << " (" << s.key << ") | " << cell(m, "top1", 1) << " | " << cell(m, "top5", 1) << " | "
-      << cell(m, "bleu_4", 100) << " | " << cell(m, "rouge_l", 100) << " | " << cell(m, "meteor", 100) << " | "
-      << cell(m, "cider_d", 1) << " | " << cell(m, "exact_match", 1) << " | " << paper_task(s.key).top1 << " | "
+    r << "| " << s.label << " (" << s.key << ") | " << cell(m, metrics::kTop1, 1) << " | "
+      << cell(m, metrics::kTop5, 1) << " | " << cell(m, metrics::kBleu4, 100) << " | "
+      << cell(m, metrics::kRougeL, 100) << " | " << cell(m, metrics::kMeteor, 100) << " | "
+      << cell(m, metrics::kCiderD, 1) << " | " << cell(m, metrics::kExactMatch, 1) << " | " << paper_task(s.key).top1 << " | "
       << paper_task(s.key).captions << " |\n";
   }
   r << "\n## Template baseline (supplement)\n\n"
     << "The category predicted by the FG run, its template filled with that category's most frequent training "
-       "placeholders (for simplified captions, reduced to their last word).\n\n"
+       "placeholders (for simplified captions, the most frequent of their last words; docs/spec/metrics.md).\n\n"
     << "| captions | BLEU@4 | ROUGE-L | METEOR | CIDEr-D | exact match | paper: exact match |\n|---|---|---|---|---|---|---|\n";
   for (const auto& [key, label, published] :
        std::vector<std::tuple<std::string, std::string, std::string>>{{"so_captions", "simplified objects", "5.69"},
                                                                     {"fg_captions", "full", "3.15"}}) {
-    const nlohmann::json& m = results.at("template_baseline").at(key);
-    r << "| " << label << " | " << cell(m, "bleu_4", 100) << " | " << cell(m, "rouge_l", 100) << " | "
-      << cell(m, "meteor", 100) << " | " << cell(m, "cider_d", 1) << " | " << cell(m, "exact_match", 1) << " | "
+    const nlohmann::json& m = results.at(metrics::kTemplateBaselineSection).at(key);
+    r << "| " << label << " | " << cell(m, metrics::kBleu4, 100) << " | " << cell(m, metrics::kRougeL, 100) << " | "
+      << cell(m, metrics::kMeteor, 100) << " | " << cell(m, metrics::kCiderD, 1) << " | "
+      << cell(m, metrics::kExactMatch, 1) << " | "
       << published << " |\n";
   }
   r << "\n## Table 4: conventional encoder-decoder captioning baselines\n\n"
@@ -359,9 +362,9 @@ void write_report(const fs::path& out, const nlohmann::json& results, const Repo
              {"frames_lstm", "this run: 2D CNN + LSTM %.0f (last step)"}})
       if (frames.contains(key))
         r << "| " << fmt(label.c_str(), frames[key].value("hidden", 0.0)).c_str() << " | "
-          << cell(frames[key], "top1", 1) << " |\n";
+          << cell(frames[key], metrics::kTop1, 1) << " |\n";
   }
-  r << "| this run: the two-channel model (FG) | " << cell(source.at("fg_classes"), "top1", 1) << " |\n\n";
+  r << "| this run: the two-channel model (FG) | " << cell(source.at("fg_classes"), metrics::kTop1, 1) << " |\n\n";
   if (!frames.is_object())
     r << "This version of `reproduce` does not train the frame baselines (results.json: frame_baselines null).\n\n";
 

@@ -7,13 +7,13 @@
 #include <cstdio>
 #include <functional>
 #include <map>
-#include <sstream>
 
 #include "data/common/file_io.h"
 #include "data/common/json_read.h"
 #include "data/formats/sha256.h"
 #include "data/metrics/caption_metrics.h"
 #include "data/metrics/metric_names.h"
+#include "data/metrics/predictions.h"
 #include "data/metrics/template_baseline.h"
 #include "data/ssv2/annotations.h"
 #include "data/ssv2/label_view.h"
@@ -414,43 +414,34 @@ class Reproduction {
     evaluate_checkpoint_run(plan_.configs.at(task), options);
   }
 
-  // The supplement's template baseline, for both caption granularities: the
-  // category the fine-grained classifier predicts, its template filled with
-  // that category's most frequent training placeholders (for simplified
-  // captions, placeholders reduced to their last word, as the references).
+  // The supplement's template baseline (data/metrics/template_baseline.h),
+  // for both caption granularities, filled in for the category the
+  // fine-grained classifier predicts, as the paper does.
   void template_baseline() {
     const TrainerConfig& c = plan_.configs.at("fg_classes");
     const data::Annotations annotations = data::Annotations::load(data::DatasetLayout::detect(c.dataset_root));
-    std::map<std::string, int> predicted;
+    const std::vector<std::string>& categories = annotations.category_names();
     const fs::path predictions = eval_dir("fg_classes") / ("predictions-" + c.eval_split + ".jsonl");
-    std::istringstream lines(data::read_text_file(predictions));
-    for (std::string line; std::getline(lines, line);) {
-      if (line.empty()) continue;
-      const nlohmann::json j = data::parse_json(line, predictions.string());
-      predicted[j.at("id").get<std::string>()] = j.at("class").get<int>();
-    }
+    const metrics::Predictions read = metrics::read_predictions(predictions, static_cast<int>(categories.size()));
+    GRAIN_CHECK(read.has_classes, "template baseline: " << predictions.string() << " has no \"class\"");
+    std::map<std::string, int> predicted;
+    for (const metrics::Prediction& p : read.rows) predicted[p.id] = *p.category;
     nlohmann::json out = nlohmann::json::object();
-    for (const bool simplified : {true, false}) {
-      metrics::TemplateBaseline baseline;
-      for (const auto& v : annotations.split(c.train_split)) {
-        std::vector<std::string> fills = v.placeholders;
-        if (simplified)
-          for (std::string& f : fills) f = f.substr(f.find_last_of(' ') == std::string::npos ? 0 : f.find_last_of(' ') + 1);
-        baseline.add_training_example(v.category, v.template_name, fills);
-      }
+    for (const data::CaptionView view : {data::CaptionView::kSimplified, data::CaptionView::kFull}) {
+      const metrics::TemplateBaseline baseline = metrics::template_baseline(view, annotations.split(c.train_split));
       std::vector<std::string> hypotheses, references;
       for (const auto& v : annotations.split(c.eval_split)) {
         const auto it = predicted.find(v.id);
         if (it == predicted.end()) continue;  // left out of the evaluation (a bad video)
-        hypotheses.push_back(baseline.caption(it->second, annotations.category_names()[static_cast<size_t>(it->second)]));
-        references.push_back(data::caption_text(simplified ? data::CaptionView::kSimplified : data::CaptionView::kFull, v));
+        hypotheses.push_back(baseline.caption(it->second, categories[static_cast<size_t>(it->second)]));
+        references.push_back(data::caption_text(view, v));
       }
       GRAIN_CHECK(!hypotheses.empty(), "template baseline: no predictions of " << predictions.string()
                                                                               << " match the " << c.eval_split << " split");
       nlohmann::json scores = nlohmann::json::object();
       for (const auto& [name, value] : metrics::metric_values(metrics::score_captions(hypotheses, references)))
         scores[name] = value;
-      out[simplified ? "so_captions" : "fg_captions"] = pick_metrics(scores, true);
+      out[view == data::CaptionView::kSimplified ? "so_captions" : "fg_captions"] = pick_metrics(scores, true);
     }
     write_json(o_.out / "baselines" / "template.json", out);
   }
@@ -480,7 +471,7 @@ class Reproduction {
     for (const data::TaskLabels& task : data::source_tasks())
       source[task.task] = pick_metrics(read_json(eval_dir(task.task) / "summary.json").at("metrics"), task.captioning());
     results["source"] = source;
-    results["template_baseline"] = read_json(o_.out / "baselines" / "template.json");
+    results[metrics::kTemplateBaselineSection] = read_json(o_.out / "baselines" / "template.json");
     nlohmann::json frames = nlohmann::json::object();
     for (const std::string& f : kFrameBaselines)
     {

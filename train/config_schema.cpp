@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "data/common/edit_distance.h"
 #include "engine/error.h"
 
 namespace grain {
@@ -54,21 +55,6 @@ bool parse_bool(const std::string& s, bool* out) {
   if (s == "true" || s == "True" || s == "yes" || s == "on") return *out = true, true;
   if (s == "false" || s == "False" || s == "no" || s == "off") return *out = false, true;
   return false;
-}
-
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
 }
 
 // A config is sections of keys: two levels of mappings, and a third for a
@@ -158,7 +144,7 @@ std::string ConfigSchema::nearest(const std::string& path) const {
   std::string best;
   size_t best_distance = 4;  // suggest only close names
   for (const ConfigKey& k : keys_) {
-    const size_t d = edit_distance(path, k.path);
+    const size_t d = data::edit_distance(path, k.path);
     if (d < best_distance) best_distance = d, best = k.path;
   }
   return best.empty() ? "" : " (did you mean '" + best + "'?)";

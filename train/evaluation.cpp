@@ -15,45 +15,21 @@
 #include "data/metrics/metric_names.h"
 #include "data/metrics/template_baseline.h"
 #include "data/ssv2/label_view.h"
-#include "data/ssv2/template_text.h"
 #include "engine/autograd.h"
 #include "engine/error.h"
 #include "train/batch_tensors.h"
 
 namespace grain {
 
-namespace {
-
-// The template baseline's caption of a category in the task's caption view:
-// for simplified captions the template is filled with the most frequent
-// training objects and then reduced the way the dataset's simplified captions
-// are (each object to its last word, data/ssv2/template_text.h).
-std::string template_caption(const metrics::TemplateBaseline& baseline, int category, const std::string& fallback,
-                             data::CaptionView view) {
-  if (view == data::CaptionView::kSimplified) {
-    const std::optional<metrics::TemplateBaseline::Fills> f = baseline.fills(category);
-    const std::string& text = f ? f->template_text : fallback;
-    const int slots = data::count_placeholders(text);
-    const std::vector<std::string> objects =
-        f ? f->placeholders : std::vector<std::string>(static_cast<size_t>(slots), "something");
-    if (static_cast<int>(objects.size()) == slots) return data::simplified_caption(text, objects);
-  }
-  return baseline.caption(category, fallback);
-}
-
-}  // namespace
-
 EvalBaselines make_baselines(const TrainingData& data, const TrainerConfig& config) {
   EvalBaselines b;
   for (const data::VideoLabel& v : data.train_videos)
     b.training_classes.push_back(data::class_index(config.labels.classes, v));
   if (config.labels.captioning() && config.labels.classes == data::ClassView::kCategory) {
-    metrics::TemplateBaseline baseline;
-    for (const data::VideoLabel& v : data.train_videos)
-      baseline.add_training_example(v.category, v.template_name, v.placeholders);
+    // The run's own classifier picks the category (the only one a run has).
+    const metrics::TemplateBaseline baseline = metrics::template_baseline(config.labels.captions, data.train_videos);
     for (size_t c = 0; c < data.category_names.size(); ++c)
-      b.template_captions.push_back(
-          template_caption(baseline, static_cast<int>(c), data.category_names[c], config.labels.captions));
+      b.template_captions.push_back(baseline.caption(static_cast<int>(c), data.category_names[c]));
   }
   return b;
 }

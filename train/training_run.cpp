@@ -337,7 +337,7 @@ void TrainingRun::step(const data::Batch& batch) {
   state_.window_sums[metrics::kLoss] += loss_value;
   if (c_.loss.classification != 0) state_.window_sums[metrics::kClassificationLoss] += loss.classification;
   if (c_.loss.caption != 0) state_.window_sums[metrics::kCaptionLoss] += loss.caption;
-  if (std::isfinite(norm)) state_.window_sums["grad_norm"] += norm;
+  if (std::isfinite(norm)) state_.window_sums[metrics::kGradNorm] += norm;
   clips_per_second_ = window_clips_ / std::max(1e-9, seconds_since(window_start_));
   if (!options_.quiet && rank0())
     progress_.step(state_.step, state_.epoch, c_.epochs, loss_value, clips_per_second_, lr,
@@ -379,8 +379,8 @@ void TrainingRun::log_training_window() {
   if (state_.window_steps == 0) return;
   std::map<std::string, double> values;
   for (const auto& [k, v] : state_.window_sums) values[k] = v / static_cast<double>(state_.window_steps);
-  values["lr"] = schedule_->lr_for_step(state_.step - 1);  // the last step's
-  values["clips_per_s"] = clips_per_second_;
+  values[metrics::kLearningRate] = schedule_->lr_for_step(state_.step - 1);  // the last step's
+  values[metrics::kClipsPerSecond] = clips_per_second_;
   if (log_) log_->write("train", state_.step, state_.epoch, values);
   state_.window_sums.clear();
   state_.window_steps = 0;

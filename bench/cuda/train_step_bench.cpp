@@ -41,10 +41,10 @@
 #include <vector>
 
 #include "bench/train_step_setup.h"
+#include "cli/flag_parser.h"
 #include "engine/device.h"
 #include "engine/device_runtime.h"
 #include "models/model_config.h"
-#include "tools/flag_value.h"
 
 #if GRAIN_WITH_CUDA
 #include <cuda_runtime.h>
@@ -71,53 +71,23 @@ struct Options {
   int64_t steps = 20, warmup = 3;
 };
 
-int64_t parse_count(const std::string& flag, const std::string& text, int64_t least) {
-  char* end = nullptr;
-  const long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || v < least) {
-    std::fprintf(stderr, "train_step_bench: %s must be an integer >= %lld, got '%s'\n", flag.c_str(),
-                 static_cast<long long>(least), text.c_str());
-    std::exit(2);
-  }
-  return v;
-}
-
 Options parse(int argc, char** argv) {
   Options o;
+  grain::cli::FlagParser flags("train_step_bench", kUsage);
+  flags.choice("--device", &o.device, {"cuda", "cpu"});
+  flags.text("--preset", &o.preset);
+  flags.text("--task", &o.task);
+  flags.choice("--mode", &o.mode, {"fp32", "tf32"});
+  flags.integer("--batch", &o.batch, 1);
+  flags.integer("--frames", &o.frames, 1);
+  flags.integer("--steps", &o.steps, 1);
+  flags.integer("--warmup", &o.warmup, 0);
   try {
-    for (int i = 1; i < argc; ++i) {
-      const std::string a = argv[i];
-      if (a == "--help" || a == "-h") {
-        std::fputs(kUsage, stdout);
-        std::exit(0);
-      } else if (a == "--device") o.device = grain::flag_value(argc, argv, i);
-      else if (a == "--preset") o.preset = grain::flag_value(argc, argv, i);
-      else if (a == "--task") o.task = grain::flag_value(argc, argv, i);
-      else if (a == "--mode") o.mode = grain::flag_value(argc, argv, i);
-      else if (a == "--batch") o.batch = parse_count(a, grain::flag_value(argc, argv, i), 1);
-      else if (a == "--frames") o.frames = parse_count(a, grain::flag_value(argc, argv, i), 1);
-      else if (a == "--steps") o.steps = parse_count(a, grain::flag_value(argc, argv, i), 1);
-      else if (a == "--warmup") o.warmup = parse_count(a, grain::flag_value(argc, argv, i), 0);
-      else {
-        std::fprintf(stderr, "train_step_bench: unknown argument '%s'\n%s", a.c_str(), kUsage);
-        std::exit(2);
-      }
-    }
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "train_step_bench: %s\n", e.what());
-    std::exit(2);
-  }
-  if (o.device != "cuda" && o.device != "cpu") {
-    std::fprintf(stderr, "train_step_bench: --device must be cuda or cpu, got '%s'\n", o.device.c_str());
-    std::exit(2);
-  }
-  if (o.mode != "fp32" && o.mode != "tf32") {
-    std::fprintf(stderr, "train_step_bench: --mode must be fp32 or tf32, got '%s'\n", o.mode.c_str());
-    std::exit(2);
-  }
-  if (o.mode == "tf32" && o.device == "cpu") {
-    std::fprintf(stderr, "train_step_bench: --mode tf32 needs --device cuda (the CPU backend computes in float32)\n");
-    std::exit(2);
+    if (flags.parse(argc, argv) == grain::cli::Parsed::kExit) std::exit(0);
+    if (o.mode == "tf32" && o.device == "cpu")
+      throw grain::cli::UsageError("--mode tf32 needs --device cuda (the CPU backend computes in float32)");
+  } catch (const grain::cli::UsageError& e) {
+    std::exit(flags.usage_error(e));
   }
   return o;
 }

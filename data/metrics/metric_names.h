@@ -1,8 +1,9 @@
 // defines: the one set of metric names, and metric_values(CaptionScores)
 //
-// The same names everywhere a number is written: the trainer's
-// metrics.jsonl, TensorBoard tags (<split>/<name>), summary.json, and
-// `evaluate --json`. Percentages are 0-100 (top1, top5, exact_match,
+// The same names everywhere a number is written or read back: the trainer's
+// metrics.jsonl, TensorBoard tags (<split>/<name>), summary.json,
+// `evaluate --json`, the reproduction's results.json and its report. Code
+// uses these constants, never the string literals. Percentages are 0-100 (top1, top5, exact_match,
 // token_accuracy, majority_top1); BLEU, ROUGE-L and METEOR are 0-1; CIDEr-D
 // 0-10; shares are 0-1 (distinct_*_share can exceed 1). Losses: loss is the
 // weighted total; classification_loss the mean cross-entropy per video
@@ -34,12 +35,22 @@ inline constexpr char kClassificationLoss[] = "classification_loss";
 inline constexpr char kCaptionLoss[] = "caption_loss";
 inline constexpr char kCaptionLossPerToken[] = "caption_loss_per_token";
 
+// The training windows of metrics.jsonl (split "train"; the mean over the
+// logged steps): the gradient's global L2 norm before clipping, the
+// learning rate of the window's last step, and the clips per second.
+inline constexpr char kGradNorm[] = "grad_norm";
+inline constexpr char kLearningRate[] = "lr";
+inline constexpr char kClipsPerSecond[] = "clips_per_s";
+
 // Baselines beside the model's numbers: the accuracy of always answering the
 // most frequent training class, and the template baseline's caption scores
 // (template_<caption metric>: the predicted category's template filled with
 // its most frequent training objects).
 inline constexpr char kMajorityTop1[] = "majority_top1";
 inline constexpr char kTemplatePrefix[] = "template_";
+// The object holding the template baseline's caption scores (under their
+// plain names) in `evaluate --json` and in results.json.
+inline constexpr char kTemplateBaselineSection[] = "template_baseline";
 
 // The spread of the predictions (data/metrics/prediction_spread.h):
 // distinct answers over distinct references, and the share of the videos

@@ -1,21 +1,11 @@
-// defines: TemplateBaseline, fill_template, template_slot_count
+// defines: TemplateBaseline, template_baseline, fill_template (see template_baseline.h)
 #include "data/metrics/template_baseline.h"
 
-#include <cctype>
+#include <stdexcept>
+
+#include "data/ssv2/template_text.h"
 
 namespace grain::metrics {
-
-int template_slot_count(std::string_view t) {
-  int n = 0;
-  for (size_t i = 0; i < t.size(); ++i) {
-    if (t[i] != '[') continue;
-    const size_t close = t.find(']', i);
-    if (close == std::string_view::npos) break;
-    ++n;
-    i = close;
-  }
-  return n;
-}
 
 std::string fill_template(std::string_view t, const std::vector<std::string>& fills) {
   std::string out;
@@ -30,8 +20,12 @@ std::string fill_template(std::string_view t, const std::vector<std::string>& fi
     ++slot;
     i = close;
   }
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return data::to_lower_ascii(out);
+}
+
+TemplateBaseline::TemplateBaseline(data::CaptionView captions) : captions_(captions) {
+  if (captions == data::CaptionView::kNone)
+    throw std::invalid_argument("template baseline: a caption view (full or simplified) is needed");
 }
 
 void TemplateBaseline::add_training_example(int category, std::string_view template_text,
@@ -39,18 +33,21 @@ void TemplateBaseline::add_training_example(int category, std::string_view templ
   Category& c = categories_[category];
   if (c.template_text.empty()) {
     c.template_text = std::string(template_text);
-    c.slot_counts.resize(static_cast<size_t>(template_slot_count(template_text)));
+    c.slot_counts.resize(static_cast<size_t>(data::count_placeholders(template_text)));
   }
   if (placeholders.size() != c.slot_counts.size()) return;
-  for (size_t i = 0; i < placeholders.size(); ++i) ++c.slot_counts[i][placeholders[i]];
+  for (size_t i = 0; i < placeholders.size(); ++i) {
+    const std::string& p = placeholders[i];
+    ++c.slot_counts[i][data::to_lower_ascii(captions_ == data::CaptionView::kSimplified ? data::last_word(p) : p)];
+  }
 }
 
-std::optional<TemplateBaseline::Fills> TemplateBaseline::fills(int category) const {
-  auto it = categories_.find(category);
-  if (it == categories_.end()) return std::nullopt;
-  Fills f{it->second.template_text, {}};
+std::string TemplateBaseline::caption(int category, std::string_view fallback_template) const {
+  const auto it = categories_.find(category);
+  if (it == categories_.end()) return fill_template(fallback_template, {});
+  std::vector<std::string> fills;
   for (const auto& counts : it->second.slot_counts) {
-    // std::map iterates in lexicographic order, so the first maximum wins ties.
+    // std::map iterates in byte order, so the first maximum wins ties.
     const std::string* best = nullptr;
     int best_count = 0;
     for (const auto& [text, count] : counts)
@@ -58,14 +55,16 @@ std::optional<TemplateBaseline::Fills> TemplateBaseline::fills(int category) con
         best = &text;
         best_count = count;
       }
-    f.placeholders.push_back(best ? *best : std::string("something"));
+    fills.push_back(best ? *best : std::string("something"));
   }
-  return f;
+  return fill_template(it->second.template_text, fills);
 }
 
-std::string TemplateBaseline::caption(int category, std::string_view fallback_template) const {
-  const std::optional<Fills> f = fills(category);
-  return f ? fill_template(f->template_text, f->placeholders) : fill_template(fallback_template, {});
+TemplateBaseline template_baseline(data::CaptionView captions, const std::vector<data::VideoLabel>& training_videos) {
+  TemplateBaseline baseline(captions);
+  for (const data::VideoLabel& v : training_videos)
+    baseline.add_training_example(v.category, v.template_name, v.placeholders);
+  return baseline;
 }
 
 }  // namespace grain::metrics

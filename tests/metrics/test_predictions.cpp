@@ -1,11 +1,11 @@
-// The predictions reader of `evaluate`: accepted forms and errors that name file and line.
+// The predictions reader (data/metrics/predictions.h): accepted forms and errors that name file and line.
 #include <catch2/catch.hpp>
 
 #include "data/common/error.h"
-#include "tools/evaluate/predictions.h"
+#include "data/metrics/predictions.h"
 
 using grain::data::DataError;
-using namespace grain::tools;
+using namespace grain::metrics;
 
 TEST_CASE("metrics/predictions: JSON lines with caption, class and top5", "[metrics][evaluate]") {
   const Predictions p = parse_predictions(

@@ -1,29 +1,27 @@
 // evaluate: scores a predictions file against a dataset split and prints the
 // numbers of the paper's tables 2 and 4 (plus CIDEr-D), and writes them as JSON.
 // Design: the numbers come from grain_metrics only, so the evaluation can be
-// recomputed without the model; the template baseline (paper supplement) is
-// scored beside the model from the model's own predicted classes, with
-// placeholder statistics from the dataset's training split.
+// recomputed without the model; the template baseline (paper supplement,
+// data/metrics/template_baseline.h) is scored beside the model from the
+// model's own predicted categories, with object statistics from the
+// dataset's training split, for full and simplified captions.
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <fstream>
-#include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "cli/flag_parser.h"
 #include "data/common/error.h"
 #include "data/metrics/caption_metrics.h"
 #include "data/metrics/classification_accuracy.h"
-#include "data/metrics/exact_match.h"
 #include "data/metrics/metric_names.h"
+#include "data/metrics/predictions.h"
 #include "data/metrics/template_baseline.h"
-#include "data/metrics/tokenize.h"
 #include "data/ssv2/annotations.h"
 #include "data/ssv2/label_view.h"
-#include "tools/evaluate/predictions.h"
 
 namespace {
 
@@ -54,39 +52,30 @@ Metrics (docs/metrics.md): BLEU-1..4 (corpus), ROUGE-L, METEOR 1.5 with exact an
 stem modules only (no synonym / paraphrase tables), CIDEr-D, exact-match accuracy,
 token accuracy, top-1 / top-5 classification accuracy; BLEU, ROUGE-L and CIDEr-D
 equal the coco-caption toolkit's. Missing or duplicate ids, ids outside the split
-and unknown classes are errors naming the file and line.
+and unknown classes are errors naming the file and line. With --classes
+categories and a train split, the template baseline (the predicted category's
+template filled with its most frequent training objects; docs/spec/metrics.md)
+is scored beside the model.
+Exit status: 0 done, 1 error, 2 bad command line.
 )";
 
 struct Args {
   std::string dataset, split = "validation", predictions, json_out, classes = "categories", captions = "full";
 };
 
-Args parse_args(int argc, char** argv) {
-  Args a;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
-    }
-    if (i + 1 >= argc) throw std::invalid_argument("flag " + flag + " needs a value (see --help)");
-    const std::string value = argv[++i];
-    if (flag == "--dataset") a.dataset = value;
-    else if (flag == "--split") a.split = value;
-    else if (flag == "--predictions") a.predictions = value;
-    else if (flag == "--json") a.json_out = value;
-    else if (flag == "--classes") a.classes = value;
-    else if (flag == "--captions") a.captions = value;
-    else throw std::invalid_argument("unknown flag " + flag + " (see --help)");
-  }
-  if (a.dataset.empty()) throw std::invalid_argument("--dataset is required (see --help)");
-  if (a.predictions.empty()) throw std::invalid_argument("--predictions is required (see --help)");
-  if (a.split == "test") throw std::invalid_argument("--split test: the test split has no labels to score against");
-  if (a.classes != "categories" && a.classes != "groups")
-    throw std::invalid_argument("--classes " + a.classes + ": expected categories or groups");
-  if (a.captions != "full" && a.captions != "simplified")
-    throw std::invalid_argument("--captions " + a.captions + ": expected full or simplified");
-  return a;
+// The flags; a bad command line throws cli::UsageError.
+cli::Parsed parse_args(cli::FlagParser& flags, Args& a, int argc, char** argv) {
+  flags.text("--dataset", &a.dataset);
+  flags.text("--split", &a.split);
+  flags.text("--predictions", &a.predictions);
+  flags.text("--json", &a.json_out);
+  flags.choice("--classes", &a.classes, {"categories", "groups"});
+  flags.choice("--captions", &a.captions, {"full", "simplified"});
+  if (flags.parse(argc, argv) == cli::Parsed::kExit) return cli::Parsed::kExit;
+  if (a.dataset.empty()) throw cli::UsageError("--dataset is required");
+  if (a.predictions.empty()) throw cli::UsageError("--predictions is required");
+  if (a.split == "test") throw cli::UsageError("--split test: the test split has no labels to score against");
+  return cli::Parsed::kRun;
 }
 
 std::string fixed(double v, int decimals) {
@@ -104,16 +93,17 @@ int run(const Args& args) {
   const data::ClassView class_view = args.classes == "groups" ? data::ClassView::kGroup : data::ClassView::kCategory;
   const data::CaptionView caption_view =
       args.captions == "simplified" ? data::CaptionView::kSimplified : data::CaptionView::kFull;
-  const bool groups = class_view == data::ClassView::kGroup, simplified = caption_view == data::CaptionView::kSimplified;
+  const bool groups = class_view == data::ClassView::kGroup;
   if (groups && !annotations.has_groups())
     throw data::DataError(args.dataset + ": --classes groups, but the dataset has no " + layout.groups);
   const int num_classes = static_cast<int>(data::class_names(class_view, annotations).size());
   auto reference = [&](const data::VideoLabel& v) -> const std::string& { return data::caption_text(caption_view, v); };
 
-  const tools::Predictions preds = tools::read_predictions(args.predictions, num_classes);
+  const metrics::Predictions preds = metrics::read_predictions(args.predictions, num_classes);
   std::vector<std::string> ids;
   for (const auto& v : videos) ids.push_back(v.id);
-  const std::vector<const tools::Prediction*> matched = tools::match_split(preds, ids, args.predictions, args.split);
+  const std::vector<const metrics::Prediction*> matched =
+      metrics::match_split(preds, ids, args.predictions, args.split);
 
   json out = {{"dataset", args.dataset}, {"split", args.split}, {"predictions", args.predictions},
               {"videos", videos.size()}, {"meteor_modules", "exact+stem (no synonym, no paraphrase)"}};
@@ -143,20 +133,19 @@ int run(const Args& args) {
       top5 = metrics::top_k_accuracy_percent(ranked, truth, 5);
       out["classification"][metrics::kTop5] = *top5;
     }
-    // Template baseline: the predicted category's template, filled with the
-    // most frequent training placeholders of that category (categories and full captions only).
-    if (annotations.has_split("train") && !groups && !simplified) {
-      metrics::TemplateBaseline baseline;
-      for (const auto& v : annotations.split("train"))
-        baseline.add_training_example(v.category, v.template_name, v.placeholders);
+    // Template baseline: the predicted category's template, filled with that
+    // category's most frequent training objects in the --captions view (it
+    // needs categories: none with --classes groups).
+    if (annotations.has_split("train") && !groups) {
+      const metrics::TemplateBaseline baseline = metrics::template_baseline(caption_view, annotations.split("train"));
       std::vector<std::string> hyp, ref;
       for (size_t i = 0; i < videos.size(); ++i) {
         const int c = predicted[i];
         hyp.push_back(baseline.caption(c, annotations.category_names()[static_cast<size_t>(c)]));
-        ref.push_back(videos[i].caption);
+        ref.push_back(reference(videos[i]));
       }
       baseline_caps = metrics::score_captions(hyp, ref);
-      out["template_baseline"] = caption_json(*baseline_caps);
+      out[metrics::kTemplateBaselineSection] = caption_json(*baseline_caps);
     }
   }
 
@@ -195,8 +184,15 @@ int run(const Args& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  cli::FlagParser flags("evaluate", kUsage);
+  Args args;
   try {
-    return run(parse_args(argc, argv));
+    if (parse_args(flags, args, argc, argv) == cli::Parsed::kExit) return 0;
+  } catch (const cli::UsageError& e) {
+    return flags.usage_error(e);
+  }
+  try {
+    return run(args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "evaluate: error: %s\n", e.what());
     return 1;

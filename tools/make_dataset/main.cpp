@@ -3,14 +3,15 @@
 //
 // Design decision: a thin command line over grain_synth; every flag is
 // checked and a bad one is an error naming it (never a silent default).
-#include <charconv>
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "cli/flag_parser.h"
 #include "data/synth/contact_sheet.h"
 #include "data/synth/dataset_kind.h"
 #include "data/synth/dataset_writer.h"
@@ -18,6 +19,7 @@
 #include "data/video/video_decoder.h"
 
 namespace synth = grain::data::synth;
+namespace cli = grain::cli;
 
 namespace {
 
@@ -49,91 +51,71 @@ options:
   --help                   this text
 )";
 
-[[noreturn]] void fail(const std::string& msg) {
-  std::fprintf(stderr, "make_dataset: %s\n(run make_dataset --help for usage)\n", msg.c_str());
-  std::exit(2);
+// "T,V,E": three video counts.
+synth::SplitSizes parse_splits(const std::string& text) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (size_t p = text.find(','); p != std::string::npos; p = text.find(',', start))
+    parts.push_back(text.substr(start, p - start)), start = p + 1;
+  parts.push_back(text.substr(start));
+  if (parts.size() != 3) throw std::invalid_argument("expected TRAIN,VALIDATION,TEST");
+  constexpr int64_t kMaxVideos = 100000000;
+  return {cli::parse_integer("--videos-per-split", parts[0], 0, kMaxVideos),
+          cli::parse_integer("--videos-per-split", parts[1], 0, kMaxVideos),
+          cli::parse_integer("--videos-per-split", parts[2], 0, kMaxVideos)};
 }
 
-int64_t parse_int(const std::string& flag, const std::string& s, int64_t lo, int64_t hi) {
-  int64_t v = 0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || v < lo || v > hi)
-    fail(flag + ": expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got '" + s + "'");
-  return v;
-}
-
-uint64_t parse_seed(const std::string& s) {
-  uint64_t v = 0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) fail("--seed: expected an unsigned integer, got '" + s + "'");
-  return v;
+// "WxH": even sides in [16, 4096].
+void parse_size(const std::string& text, synth::WriteOptions& opt) {
+  const size_t x = text.find('x');
+  if (x == std::string::npos) throw std::invalid_argument("expected WxH (e.g. 128x96)");
+  opt.width = static_cast<int>(cli::parse_integer("--size", text.substr(0, x), 16, 4096));
+  opt.height = static_cast<int>(cli::parse_integer("--size", text.substr(x + 1), 16, 4096));
+  if (opt.width % 2 || opt.height % 2) throw std::invalid_argument("width and height must be even");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string kind_name, out, preview, size = "128x96", format = "webm", splits_text;
+  std::string kind_name, out, preview, format = "webm";
+  std::optional<synth::SplitSizes> splits;
   synth::WriteOptions opt;
-  bool preview_only = false;
+  bool preview_only = false, quiet = false;
   synth::ContactSheetOptions sheet;
-  std::vector<std::string> args(argv + 1, argv + argc);
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= args.size()) fail(a + ": missing value");
-      return args[++i];
-    };
-    if (a == "--help" || a == "-h") {
-      std::fputs(kHelp, stdout);
-      return 0;
-    } else if (a == "--kind") kind_name = value();
-    else if (a == "--out") out = value();
-    else if (a == "--seed") opt.seed = parse_seed(value());
-    else if (a == "--videos-per-split") splits_text = value();
-    else if (a == "--size") size = value();
-    else if (a == "--format") format = value();
-    else if (a == "--crf") opt.crf = static_cast<int>(parse_int(a, value(), 0, 63));
-    else if (a == "--jpeg-quality") opt.jpeg_quality = static_cast<int>(parse_int(a, value(), 1, 100));
-    else if (a == "--threads") opt.threads = static_cast<int>(parse_int(a, value(), 1, 1024));
-    else if (a == "--preview") preview = value();
-    else if (a == "--preview-only") preview_only = true;
-    else if (a == "--preview-per-class") sheet.videos_per_class = static_cast<int>(parse_int(a, value(), 1, 100));
-    else if (a == "--quiet") opt.progress = false;
-    else fail("unknown flag '" + a + "'");
-  }
-  if (kind_name.empty()) fail("--kind is required (synth-ss or synth-kitchen)");
-  if (out.empty() && !preview_only) fail("--out is required");
-  if (preview_only && preview.empty()) fail("--preview-only needs --preview PNG");
-
   std::unique_ptr<synth::DatasetKind> kind;
+  cli::FlagParser flags("make_dataset", kHelp);
+  flags.text("--kind", &kind_name);
+  flags.text("--out", &out);
+  flags.unsigned_integer("--seed", &opt.seed);
+  flags.value("--videos-per-split", [&](const std::string& v) { splits = parse_splits(v); });
+  flags.value("--size", [&](const std::string& v) { parse_size(v, opt); });
+  flags.choice("--format", &format, {"webm", "jpeg"});
+  flags.integer("--crf", &opt.crf, 0, 63);
+  flags.integer("--jpeg-quality", &opt.jpeg_quality, 1, 100);
+  flags.integer("--threads", &opt.threads, 1, 1024);
+  flags.text("--preview", &preview);
+  flags.set_true("--preview-only", &preview_only);
+  flags.integer("--preview-per-class", &sheet.videos_per_class, 1, 100);
+  flags.set_true("--quiet", &quiet);
   try {
-    kind = synth::make_dataset_kind(kind_name);
-  } catch (const std::invalid_argument& e) {
-    fail(std::string("--kind: ") + e.what());
+    if (flags.parse(argc, argv) == cli::Parsed::kExit) return 0;
+    if (kind_name.empty()) throw cli::UsageError("--kind is required (synth-ss or synth-kitchen)");
+    if (out.empty() && !preview_only) throw cli::UsageError("--out is required");
+    if (preview_only && preview.empty()) throw cli::UsageError("--preview-only needs --preview PNG");
+    try {
+      kind = synth::make_dataset_kind(kind_name);
+    } catch (const std::invalid_argument& e) {
+      throw cli::UsageError(std::string("--kind: ") + e.what());
+    }
+    if (format == "webm" && !grain::data::built_with_ffmpeg())
+      throw cli::UsageError("--format webm: this build has no FFmpeg to write WebM videos; use --format jpeg");
+  } catch (const cli::UsageError& e) {
+    return flags.usage_error(e);
   }
+  if (quiet) opt.progress = false;
+  opt.format = format == "webm" ? synth::VideoFormat::kWebm : synth::VideoFormat::kJpeg;
   opt.out = out;
-  opt.splits = kind->default_splits();
-  if (!splits_text.empty()) {
-    std::vector<std::string> parts;
-    size_t start = 0;
-    for (size_t p = splits_text.find(','); p != std::string::npos; p = splits_text.find(',', start))
-      parts.push_back(splits_text.substr(start, p - start)), start = p + 1;
-    parts.push_back(splits_text.substr(start));
-    if (parts.size() != 3) fail("--videos-per-split: expected TRAIN,VALIDATION,TEST, got '" + splits_text + "'");
-    opt.splits.train = parse_int("--videos-per-split", parts[0], 0, 100000000);
-    opt.splits.validation = parse_int("--videos-per-split", parts[1], 0, 100000000);
-    opt.splits.test = parse_int("--videos-per-split", parts[2], 0, 100000000);
-  }
-  const size_t x = size.find('x');
-  if (x == std::string::npos) fail("--size: expected WxH (e.g. 128x96), got '" + size + "'");
-  opt.width = static_cast<int>(parse_int("--size", size.substr(0, x), 16, 4096));
-  opt.height = static_cast<int>(parse_int("--size", size.substr(x + 1), 16, 4096));
-  if (opt.width % 2 || opt.height % 2) fail("--size: width and height must be even, got '" + size + "'");
-  if (format == "webm" && !grain::data::built_with_ffmpeg())
-    fail("--format webm: this build has no FFmpeg to write WebM videos; use --format jpeg");
-  if (format == "webm") opt.format = synth::VideoFormat::kWebm;
-  else if (format == "jpeg") opt.format = synth::VideoFormat::kJpeg;
-  else fail("--format: expected webm or jpeg, got '" + format + "'");
+  opt.splits = splits ? *splits : kind->default_splits();
 
   try {
     if (!preview_only) {

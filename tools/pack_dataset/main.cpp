@@ -10,12 +10,12 @@
 //                [--source-fps 12] [--time-limit 30]
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
-#include <cstdlib>
-#include <iostream>
 #include <string>
 #include <thread>
 
+#include "cli/flag_parser.h"
 #include "data/common/error.h"
 #include "data/loader/clip_source.h"
 #include "data/loader/shard_writer.h"
@@ -23,13 +23,13 @@
 
 namespace {
 
-void usage() {
-  std::cerr << "usage: pack_dataset --data DIR --split train|validation|test --out DIR\n"
-               "  [--fps 12] [--size 128 | --height H --width W] [--encoding raw|jpeg] [--jpeg-quality 90]\n"
-               "  [--videos-per-shard 256] [--threads N (default: all cores)] [--frames (read frames/<id>/ JPEG\n"
-               "  folders instead of videos)] [--source-fps 12 (frame folders)] [--time-limit 30 (s per video)]\n"
-               "  [--labels NAME --train NAME --validation NAME --test NAME --videos DIR (file names in DIR)]\n";
-}
+constexpr const char* kUsage =
+    "usage: pack_dataset --data DIR --split train|validation|test --out DIR\n"
+    "  [--fps 12] [--size 128 | --height H --width W] [--encoding raw|jpeg] [--jpeg-quality 90]\n"
+    "  [--videos-per-shard 256] [--threads N (default: all cores)] [--frames (read frames/<id>/ JPEG\n"
+    "  folders instead of videos)] [--source-fps 12 (frame folders)] [--time-limit 30 (s per video)]\n"
+    "  [--labels NAME --train NAME --validation NAME --test NAME --videos DIR (file names in DIR)]\n"
+    "Exit status: 0 done, 1 error, 2 bad command line.\n";
 
 }  // namespace
 
@@ -41,52 +41,36 @@ int main(int argc, char** argv) {
   int height = 128, width = 128, quality = 90, per_shard = 256;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   bool frames = false;
+  constexpr int64_t kMaxSide = 1 << 16;
+  grain::cli::FlagParser flags("pack_dataset", kUsage);
+  flags.text("--data", &data);
+  flags.text("--split", &split);
+  flags.text("--out", &out);
+  flags.number("--fps", &fps, grain::cli::Bounds::above(0));
+  flags.value("--size", [&](const std::string& v) {
+    height = width = static_cast<int>(grain::cli::parse_integer("--size", v, 1, kMaxSide));
+  });
+  flags.integer("--height", &height, 1, kMaxSide);
+  flags.integer("--width", &width, 1, kMaxSide);
+  flags.choice("--encoding", &encoding, {"raw", "jpeg"});
+  flags.integer("--jpeg-quality", &quality, 1, 100);
+  flags.integer("--videos-per-shard", &per_shard, 1, 1 << 30);
+  flags.integer("--threads", &threads, 1, 1024);
+  flags.set_true("--frames", &frames);
+  flags.number("--source-fps", &source_fps, grain::cli::Bounds::above(0));
+  flags.number("--time-limit", &time_limit, grain::cli::Bounds::above(0));
+  flags.text("--labels", &labels_name);
+  flags.text("--train", &train_name);
+  flags.text("--validation", &validation_name);
+  flags.text("--test", &test_name);
+  flags.text("--videos", &videos_name);
   try {
-    for (int i = 1; i < argc; ++i) {
-      const std::string a = argv[i];
-      auto value = [&]() -> std::string {
-        if (i + 1 >= argc) throw DataError("missing value after " + a);
-        return argv[++i];
-      };
-      auto number = [&]() {
-        const std::string v = value();
-        char* end = nullptr;
-        const double x = std::strtod(v.c_str(), &end);
-        if (end == v.c_str() || *end != '\0') throw DataError(a + ": not a number: " + v);
-        return x;
-      };
-      if (a == "--data") data = value();
-      else if (a == "--split") split = value();
-      else if (a == "--out") out = value();
-      else if (a == "--fps") fps = number();
-      else if (a == "--size") height = width = static_cast<int>(number());
-      else if (a == "--height") height = static_cast<int>(number());
-      else if (a == "--width") width = static_cast<int>(number());
-      else if (a == "--encoding") encoding = value();
-      else if (a == "--jpeg-quality") quality = static_cast<int>(number());
-      else if (a == "--videos-per-shard") per_shard = static_cast<int>(number());
-      else if (a == "--threads") threads = static_cast<int>(number());
-      else if (a == "--frames") frames = true;
-      else if (a == "--source-fps") source_fps = number();
-      else if (a == "--time-limit") time_limit = number();
-      else if (a == "--labels") labels_name = value();
-      else if (a == "--train") train_name = value();
-      else if (a == "--validation") validation_name = value();
-      else if (a == "--test") test_name = value();
-      else if (a == "--videos") videos_name = value();
-      else if (a == "-h" || a == "--help") {
-        usage();
-        return 0;
-      } else {
-        throw DataError("unknown argument " + a);
-      }
-    }
-    if (data.empty() || out.empty()) {
-      usage();
-      return 2;
-    }
-    if (encoding != "raw" && encoding != "jpeg") throw DataError("--encoding must be raw or jpeg");
-    if (height < 1 || width < 1) throw DataError("--size/--height/--width must be positive");
+    if (flags.parse(argc, argv) == grain::cli::Parsed::kExit) return 0;
+    if (data.empty() || out.empty()) throw grain::cli::UsageError("--data and --out are required");
+  } catch (const grain::cli::UsageError& e) {
+    return flags.usage_error(e);
+  }
+  try {
 
     DatasetLayout layout = DatasetLayout::detect(data);
     if (!labels_name.empty()) layout.labels = labels_name;

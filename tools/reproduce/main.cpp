@@ -3,10 +3,12 @@
 //             [--device cpu|cuda|auto] [--threads N] [--only STAGE] [--configs DIR] [--quiet]
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
-#include "tools/flag_value.h"
+#include "cli/flag_parser.h"
+#include "engine/device.h"
 #include "engine/error.h"
 #include "experiments/reproduce.h"
 #include "train/stop_request.h"
@@ -55,56 +57,33 @@ int main(int argc, char** argv) {
   grain::ReproduceOptions o;
   o.preset.clear();
   bool out_given = false;
+  grain::cli::FlagParser flags("reproduce", kUsage);
+  flags.action("--list-stages", [] {
+    for (const std::string& s : grain::reproduce_stage_names()) std::printf("%s\n", s.c_str());
+  });
+  flags.choice("--preset", &o.preset, {"smoke", "cpu", "paper"});
+  flags.value("--out", [&](const std::string& v) {
+    o.out = v;
+    out_given = true;
+  });
+  flags.text("--source-data", &o.source_data);
+  flags.text("--target-data", &o.target_data);
+  // The configs' device: one GPU per process, so no "cuda:N".
+  flags.value("--device", [&](const std::string& v) {
+    const std::optional<grain::DeviceChoice> choice = grain::try_parse_device_choice(v);
+    if (!choice || choice->index) throw std::invalid_argument("expected cpu, cuda or auto");
+    o.device = v;
+  });
+  flags.integer("--threads", &o.threads, 0);
+  flags.text("--only", &o.only);
+  flags.text("--configs", &o.config_dir);
+  flags.set_true("--quiet", &o.quiet);
   try {
-    for (int i = 1; i < argc; ++i) {
-      const std::string flag = argv[i];
-      auto value = [&] { return grain::flag_value(argc, argv, i); };
-      if (flag == "--help" || flag == "-h") {
-        std::fputs(kUsage, stdout);
-        return 0;
-      } else if (flag == "--list-stages") {
-        for (const std::string& s : grain::reproduce_stage_names()) std::printf("%s\n", s.c_str());
-        return 0;
-      } else if (flag == "--preset") {
-        o.preset = value();
-        if (o.preset != "smoke" && o.preset != "cpu" && o.preset != "paper")
-          throw std::invalid_argument("--preset " + o.preset + ": expected smoke, cpu or paper");
-      } else if (flag == "--out") {
-        o.out = value();
-        out_given = true;
-      } else if (flag == "--source-data") {
-        o.source_data = value();
-      } else if (flag == "--target-data") {
-        o.target_data = value();
-      } else if (flag == "--device") {
-        o.device = value();
-        if (o.device != "cpu" && o.device != "cuda" && o.device != "auto")
-          throw std::invalid_argument("--device " + o.device + ": expected cpu, cuda or auto");
-      } else if (flag == "--threads") {
-        const std::string v = value();
-        size_t used = 0;
-        int n = -1;
-        try {
-          n = std::stoi(v, &used);
-        } catch (const std::exception&) {
-        }
-        if (used != v.size() || n < 0) throw std::invalid_argument("--threads " + v + ": expected an integer >= 0");
-        o.threads = n;
-      } else if (flag == "--only") {
-        o.only = value();
-      } else if (flag == "--configs") {
-        o.config_dir = value();
-      } else if (flag == "--quiet") {
-        o.quiet = true;
-      } else {
-        throw std::invalid_argument("unknown argument " + flag + " (see --help)");
-      }
-    }
-    if (o.preset.empty()) throw std::invalid_argument("--preset is required (see --help)");
+    if (flags.parse(argc, argv) == grain::cli::Parsed::kExit) return 0;
+    if (o.preset.empty()) throw grain::cli::UsageError("--preset is required");
     if (!out_given) o.out = "reproduce-" + o.preset;
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "reproduce: %s\n", e.what());
-    return 2;
+  } catch (const grain::cli::UsageError& e) {
+    return flags.usage_error(e);
   }
   try {
     grain::install_stop_signal_handlers();

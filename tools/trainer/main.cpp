@@ -5,13 +5,13 @@
 //   trainer --help | --help-config
 #include <csignal>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "tools/flag_value.h"
+#include "cli/flag_parser.h"
 #include "data/common/error.h"
 #include "data/ssv2/label_view.h"
 #include "engine/device.h"
@@ -72,47 +72,35 @@ stopped by non-finite steps, 2 bad command line, 130 stopped by SIGINT,
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string config_path, device, resume, out, threads;
+  std::string config_path, device, resume, out;
+  int64_t threads = -1;  // -1: not given
   std::vector<std::string> overrides;
   grain::TrainerOptions options;
+  grain::cli::FlagParser flags("trainer", kUsage);
+  flags.action("--help-config", [] { std::fputs(grain::trainer_schema().describe().c_str(), stdout); });
+  flags.text("--config", &config_path);
+  flags.repeated("--set", &overrides);
+  // --device and --threads become config overrides (below), whose ranges the
+  // config keys check; here the names and the number. A trainer process's
+  // GPU is its local rank (docs/distributed.md), so no "cuda:N".
+  flags.value("--device", [&](const std::string& v) {
+    const std::optional<grain::DeviceChoice> choice = grain::try_parse_device_choice(v);
+    if (!choice || choice->index) throw std::invalid_argument("expected cpu, cuda or auto");
+    device = v;
+  });
+  flags.text("--resume", &resume);
+  flags.set_true("--resume-anyway", &options.resume_anyway);
+  flags.set_true("--eval-only", &options.eval_only);
+  flags.text("--out", &out);
+  flags.integer("--threads", &threads, 0);
+  flags.set_true("--quiet", &options.quiet);
   try {
-    for (int i = 1; i < argc; ++i) {
-      const std::string flag = argv[i];
-      auto value = [&] { return grain::flag_value(argc, argv, i); };
-      if (flag == "--help" || flag == "-h") {
-        std::fputs(kUsage, stdout);
-        return 0;
-      } else if (flag == "--help-config") {
-        std::fputs(grain::trainer_schema().describe().c_str(), stdout);
-        return 0;
-      } else if (flag == "--config") {
-        config_path = value();
-      } else if (flag == "--set") {
-        overrides.push_back(value());
-      } else if (flag == "--device") {
-        device = value();
-      } else if (flag == "--resume") {
-        resume = value();
-      } else if (flag == "--resume-anyway") {
-        options.resume_anyway = true;
-      } else if (flag == "--eval-only") {
-        options.eval_only = true;
-      } else if (flag == "--out") {
-        out = value();
-      } else if (flag == "--threads") {
-        threads = value();
-      } else if (flag == "--quiet") {
-        options.quiet = true;
-      } else {
-        throw std::invalid_argument("unknown argument " + flag + " (see --help)");
-      }
-    }
+    if (flags.parse(argc, argv) == grain::cli::Parsed::kExit) return 0;
     if (config_path.empty() && resume == "auto" && !out.empty()) config_path = (std::filesystem::path(out) / "config.yaml").string();
     if (config_path.empty())
-      throw std::invalid_argument("--config is required (or --resume auto --out RUN to continue RUN; see --help)");
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "trainer: %s\n", e.what());
-    return 2;
+      throw grain::cli::UsageError("--config is required (or --resume auto --out RUN to continue RUN; see --help)");
+  } catch (const grain::cli::UsageError& e) {
+    return flags.usage_error(e);
   }
   // A world of several processes: an error on any rank ends the whole job
   // through the communicator, naming the rank (a rank that just returned
@@ -131,7 +119,7 @@ int main(int argc, char** argv) {
     if (!device.empty()) overrides.push_back("device=" + device);
     if (!out.empty() && !options.eval_only) overrides.push_back("run.out=" + out);
     if (options.eval_only) options.eval_out = out;
-    if (!threads.empty()) overrides.push_back("train.threads=" + threads);
+    if (threads >= 0) overrides.push_back("train.threads=" + std::to_string(threads));
     const grain::ConfigValues values = grain::trainer_schema().load(config_path, overrides);
     const grain::TrainerConfig config = grain::read_trainer_config(values, config_path);
     options.resume = resume;

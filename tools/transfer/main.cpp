@@ -3,17 +3,20 @@
 //   transfer --checkpoint RUN_DIR|CKPT_DIR|random --target DATA_DIR [--shots 1,5,10] [--runs 10]
 //            [--seed 0] [--epochs E] [--lr X] [--device cpu|cuda|auto] [--threads N]
 //            [--out DIR] [--json FILE] [--architecture RUN_OR_CKPT]
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
 #include <vector>
 
-#include "tools/flag_value.h"
+#include "cli/flag_parser.h"
 #include "data/common/file_io.h"
+#include "engine/device.h"
 #include "engine/error.h"
 #include "experiments/transfer.h"
+#include "train/stop_request.h"
 
 namespace {
 
@@ -41,50 +44,32 @@ options:
   --epochs E           probe training epochs, one full-batch Adam step each
                        (default 200; 1 to 100000)
   --lr X               probe learning rate (default 0.001; > 0 and <= 1)
-  --device cpu|cuda|auto  where the encoder runs (default auto)
+  --device cpu|cuda|cuda:N|auto  where the encoder runs (default auto)
   --threads N          CPU threads (default 0: every core; at most 1024)
   --out DIR            output folder: features.safetensors, preprocessing.json,
                        transfer.json (default transfer-out)
   --json FILE          also write the result JSON to FILE (its folder must exist)
   --help               this text
-Exit status: 0 done, 1 error, 2 bad command line.
+Exit status: 0 done, 1 error, 2 bad command line, 130/143 stopped by SIGINT/SIGTERM
+(at the next draw or encoded batch; nothing written, the same command starts over).
 )";
 
+// "1,5,10": positive integers separated by commas.
 std::vector<int64_t> parse_shots(const std::string& text) {
   std::vector<int64_t> shots;
   size_t start = 0;
-  while (start <= text.size()) {
+  for (;;) {
     const size_t comma = text.find(',', start);
     const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    size_t used = 0;
-    long long k = 0;
     try {
-      k = std::stoll(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
+      shots.push_back(grain::cli::parse_integer("--shots", item, 1));
+    } catch (const grain::cli::UsageError&) {
+      throw std::invalid_argument("expected positive integers separated by commas");
     }
-    if (used != item.size() || item.empty() || k < 1)
-      throw std::invalid_argument("--shots " + text + ": expected positive integers separated by commas");
-    shots.push_back(k);
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
   return shots;
-}
-
-template <class T>
-T parse_number(const std::string& flag, const std::string& text, double lo) {
-  size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || text.empty() || !(v >= lo) || (std::is_integral_v<T> && v != static_cast<double>(static_cast<T>(v))))
-    throw std::invalid_argument(flag + " " + text + ": expected " + (std::is_integral_v<T> ? "an integer" : "a number") +
-                                " >= " + std::to_string(static_cast<long long>(lo)));
-  return static_cast<T>(v);
 }
 
 }  // namespace
@@ -94,54 +79,35 @@ int main(int argc, char** argv) {
   o.out = "transfer-out";
   o.extract.device = "auto";
   std::filesystem::path json_file;
+  grain::cli::FlagParser flags("transfer", kUsage);
+  flags.text("--checkpoint", &o.checkpoint);
+  flags.text("--architecture", &o.architecture);
+  flags.text("--target", &o.target);
+  flags.value("--shots", [&](const std::string& v) { o.shots = parse_shots(v); });
+  flags.integer("--runs", &o.runs, std::numeric_limits<int64_t>::min());
+  flags.unsigned_integer("--seed", &o.seed);
+  flags.integer("--epochs", &o.probe.epochs, std::numeric_limits<int64_t>::min());
+  flags.number("--lr", &o.probe.lr);
+  flags.value("--device", [&](const std::string& v) {
+    if (!grain::try_parse_device_choice(v)) throw std::invalid_argument(std::string("expected ") + grain::kDeviceNames);
+    o.extract.device = v;
+  });
+  flags.integer("--threads", &o.extract.threads, std::numeric_limits<int>::min());
+  flags.text("--out", &o.out);
+  flags.text("--json", &json_file);
   try {
-    for (int i = 1; i < argc; ++i) {
-      const std::string flag = argv[i];
-      auto value = [&] { return grain::flag_value(argc, argv, i); };
-      if (flag == "--help" || flag == "-h") {
-        std::fputs(kUsage, stdout);
-        return 0;
-      } else if (flag == "--checkpoint") {
-        o.checkpoint = value();
-      } else if (flag == "--architecture") {
-        o.architecture = value();
-      } else if (flag == "--target") {
-        o.target = value();
-      } else if (flag == "--shots") {
-        o.shots = parse_shots(value());
-      } else if (flag == "--runs") {
-        o.runs = parse_number<int64_t>(flag, value(), 2);
-      } else if (flag == "--seed") {
-        o.seed = parse_number<uint64_t>(flag, value(), 0);
-      } else if (flag == "--epochs") {
-        o.probe.epochs = parse_number<int64_t>(flag, value(), 1);
-      } else if (flag == "--lr") {
-        o.probe.lr = parse_number<double>(flag, value(), 0);
-      } else if (flag == "--device") {
-        o.extract.device = value();
-        if (o.extract.device != "cpu" && o.extract.device != "cuda" && o.extract.device != "auto")
-          throw std::invalid_argument("--device " + o.extract.device + ": expected cpu, cuda or auto");
-      } else if (flag == "--threads") {
-        o.extract.threads = parse_number<int>(flag, value(), 0);
-      } else if (flag == "--out") {
-        o.out = value();
-      } else if (flag == "--json") {
-        json_file = value();
-      } else {
-        throw std::invalid_argument("unknown argument " + flag + " (see --help)");
-      }
-    }
-    if (o.checkpoint.empty()) throw std::invalid_argument("--checkpoint is required (see --help)");
-    if (o.target.empty()) throw std::invalid_argument("--target is required (see --help)");
-    grain::check_transfer_options(o, json_file);
+    if (flags.parse(argc, argv) == grain::cli::Parsed::kExit) return 0;
+    if (o.checkpoint.empty()) throw grain::cli::UsageError("--checkpoint is required");
+    if (o.target.empty()) throw grain::cli::UsageError("--target is required");
+    grain::check_transfer_options(o, json_file);  // the bounds of every value, in one place
+  } catch (const grain::cli::UsageError& e) {
+    return flags.usage_error(e);
   } catch (const grain::Error& e) {
     std::fprintf(stderr, "transfer: %s\n", e.message().c_str());
     return 2;
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "transfer: %s\n", e.what());
-    return 2;
   }
   try {
+    grain::install_stop_signal_handlers();
     const grain::TransferResult result = grain::run_transfer(o);
     const std::string text = result.json.dump(2) + "\n";
     grain::data::write_file_atomic(o.out / "transfer.json", text);
@@ -153,6 +119,9 @@ int main(int argc, char** argv) {
                 result.features_from_cache ? " (encodings from the cache)" : "");
     std::fputs(grain::transfer_table(result.json).c_str(), stdout);
     return 0;
+  } catch (const grain::StopRequested& e) {  // nothing written: a rerun starts over, encodings from the cache if complete
+    std::fprintf(stderr, "transfer: %s; nothing written\n", e.what());
+    return 128 + (e.signal() > 0 ? e.signal() : SIGINT);
   } catch (const grain::Error& e) {
     std::fprintf(stderr, "transfer: error: %s\n", e.what());
   } catch (const std::exception& e) {

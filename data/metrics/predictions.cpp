@@ -1,5 +1,5 @@
 // defines: parse_predictions, read_predictions, match_split
-#include "tools/evaluate/predictions.h"
+#include "data/metrics/predictions.h"
 
 #include <fstream>
 #include <map>
@@ -9,7 +9,7 @@
 #include "data/common/error.h"
 #include "data/common/json_read.h"
 
-namespace grain::tools {
+namespace grain::metrics {
 namespace {
 
 using data::DataError;
@@ -127,4 +127,4 @@ std::vector<const Prediction*> match_split(const Predictions& predictions, const
   return out;
 }
 
-}  // namespace grain::tools
+}  // namespace grain::metrics

@@ -1,4 +1,9 @@
-// The predictions file scored by `evaluate`: JSON lines, one video each,
+// defines: grain::metrics::Prediction, Predictions, parse_predictions,
+//          read_predictions, match_split
+//
+// The one reader of predictions files, the JSON lines the trainer writes
+// (RUN/predictions-<split>.jsonl) and `evaluate` and the reproduction's
+// template baseline read, one video each,
 //   {"id": "78687", "caption": "holding potato next to a bottle", "class": 12}
 // with an optional "top5": [12, 3, 40, 7, 1] (classes, best first) for top-5
 // accuracy. "caption" or "class" may be left out, but then in every line
@@ -15,7 +20,7 @@
 #include <string>
 #include <vector>
 
-namespace grain::tools {
+namespace grain::metrics {
 
 struct Prediction {
   std::string id;
@@ -43,4 +48,4 @@ Predictions read_predictions(const std::filesystem::path& file, int num_classes)
 std::vector<const Prediction*> match_split(const Predictions& predictions, const std::vector<std::string>& split_ids,
                                            const std::string& name, const std::string& split_name);
 
-}  // namespace grain::tools
+}  // namespace grain::metrics
