@@ -14,7 +14,7 @@
 #include "data/common/file_io.h"
 #include "data/common/json_read.h"
 #include "data/formats/safetensors.h"
-#include "data/formats/sha256.h"
+#include "kernels/sha256.h"
 #include "engine/autograd.h"
 #include "engine/device.h"
 #include "engine/error.h"
@@ -59,7 +59,7 @@ EncoderSource resolve_encoder_source(const std::string& checkpoint, const fs::pa
     s.config = checkpoint_config(evaluation_checkpoint(architecture));
     const ModelConfig& m = s.config.model;
     // The description hashed: everything that determines the random encoder's weights and clips.
-    s.sha256 = formats::sha256_hex("random encoder; seed " + std::to_string(random_seed) + "; " +
+    s.sha256 = kernels::sha256_hex("random encoder; seed " + std::to_string(random_seed) + "; " +
                                    preprocessing_of(s.config).describe() + "; widths " + std::to_string(m.width_2d) +
                                    "/" + std::to_string(m.width_3d) + "; lstm " + std::to_string(m.lstm_hidden) +
                                    " x " + std::to_string(m.lstm_layers));
@@ -70,7 +70,7 @@ EncoderSource resolve_encoder_source(const std::string& checkpoint, const fs::pa
   const fs::path weights = s.checkpoint / "model.safetensors";
   GRAIN_CHECK(fs::exists(weights), s.checkpoint.string() << " has no model.safetensors");
   const std::vector<uint8_t> bytes = data::read_binary_file(weights);
-  s.sha256 = formats::sha256_hex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  s.sha256 = kernels::sha256_hex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   return s;
 }
 
@@ -163,7 +163,7 @@ std::string video_files_digest(const data::DatasetLayout& layout, const std::str
     const std::vector<uint8_t> bytes = data::read_binary_file(file);
     description += file.lexically_relative(layout.root).generic_string() + '\n' + std::to_string(bytes.size()) +
                    '\n' +
-                   formats::sha256_hex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())) +
+                   kernels::sha256_hex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())) +
                    '\n';
   };
   const fs::path video = layout.video_path(id);
@@ -177,7 +177,7 @@ std::string video_files_digest(const data::DatasetLayout& layout, const std::str
     for (const fs::path& f : files) add_file(f);
   }
   if (description.empty()) description = "no files";  // the loader leaves it out, naming the path
-  return formats::sha256_hex(description);
+  return kernels::sha256_hex(description);
 }
 
 }  // namespace
@@ -199,7 +199,7 @@ std::string feature_cache_checksum(const formats::SafetensorsFile& file) {
     for (const uint64_t d : t->shape) add(std::to_string(d));
     add(t->bytes);
   }
-  return formats::sha256_hex(text);
+  return kernels::sha256_hex(text);
 }
 
 namespace {

@@ -10,7 +10,7 @@
 
 #include "data/common/file_io.h"
 #include "data/common/json_read.h"
-#include "data/formats/sha256.h"
+#include "kernels/sha256.h"
 #include "data/metrics/caption_metrics.h"
 #include "data/metrics/metric_names.h"
 #include "data/metrics/predictions.h"
@@ -249,7 +249,7 @@ class Reproduction {
   // with different outputs makes it run again (and says why).
   fs::path marker(const std::string& name) const { return o_.out / "stages" / (name + ".done"); }
 
-  static std::string file_sha256(const fs::path& file) { return formats::sha256_hex(data::read_text_file(file)); }
+  static std::string file_sha256(const fs::path& file) { return kernels::sha256_hex(data::read_text_file(file)); }
 
   // The files a stage writes that later stages or the user read, relative to OUT where inside it.
   std::vector<fs::path> stage_outputs(const std::string& name) const {

@@ -14,11 +14,12 @@
 #include "data/common/error.h"
 #include "data/common/file_io.h"
 #include "data/common/json_read.h"
-#include "data/formats/sha256.h"
+#include "kernels/sha256.h"
 
 namespace grain::formats {
 
 using grain::data::DataError;
+using kernels::sha256_hex;
 namespace fs = std::filesystem;
 
 namespace {

@@ -1,8 +1,8 @@
-// defines: grain::distributed::Sha256, HmacSha256, Digest, digests_equal
+// defines: grain::distributed::HmacSha256, Digest, digests_equal
 //
-// SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), for the rendezvous's
-// proof of a shared token (rendezvous.h): a few hundred bytes per process at
-// start-up, so a plain portable implementation, with no library to find.
+// HMAC-SHA256 (RFC 2104) over the project's SHA-256 (kernels/sha256.h), for
+// the rendezvous's proof of a shared token (rendezvous.h): a few hundred
+// bytes per process at start-up, with no library to find.
 // Checked against the FIPS and RFC 4231 test vectors
 // (tests/distributed/test_hmac_sha256.cpp).
 #pragma once
@@ -12,26 +12,11 @@
 #include <cstdint>
 #include <string_view>
 
+#include "kernels/sha256.h"
+
 namespace grain::distributed {
 
 using Digest = std::array<unsigned char, 32>;
-
-/// Incremental SHA-256: update() any number of times, then finish() once.
-class Sha256 {
- public:
-  Sha256();
-  void update(const void* data, size_t size);
-  void update(std::string_view text) { update(text.data(), text.size()); }
-  Digest finish();
-
- private:
-  void compress(const unsigned char* block);
-
-  std::array<uint32_t, 8> state_;
-  std::array<unsigned char, 64> buffer_{};
-  size_t buffered_ = 0;
-  uint64_t total_bytes_ = 0;
-};
 
 /// Incremental HMAC-SHA256 with a key of any length (an empty key too).
 class HmacSha256 {
@@ -42,7 +27,7 @@ class HmacSha256 {
   Digest finish();
 
  private:
-  Sha256 inner_;
+  kernels::Sha256 inner_;
   std::array<unsigned char, 64> outer_pad_{};
 };
 

@@ -26,16 +26,16 @@ std::string hex(const Digest& d) {
 }
 
 std::string sha256_hex(const std::string& message) {
-  Sha256 h;
+  grain::kernels::Sha256 h;
   h.update(message);
-  return hex(h.finish());
+  return hex(h.digest());
 }
 
 // The same message, one byte per update: the buffering across blocks.
 std::string sha256_hex_bytewise(const std::string& message) {
-  Sha256 h;
+  grain::kernels::Sha256 h;
   for (const char c : message) h.update(&c, 1);
-  return hex(h.finish());
+  return hex(h.digest());
 }
 
 std::string hmac_hex(const std::string& key, const std::string& message) {

@@ -19,7 +19,7 @@
 #include <sstream>
 
 #include "data/common/file_io.h"
-#include "data/formats/sha256.h"
+#include "kernels/sha256.h"
 #include "engine/error.h"
 #include "experiments/reproduce.h"
 #include "train/run_lock.h"
@@ -267,7 +267,7 @@ TEST_CASE("reproduce: one process per output folder; markers vouch for their out
   t["edited"] = true;
   data::write_file_atomic(template_json, t.dump(2) + "\n");
   nlohmann::json marker = nlohmann::json::parse(data::read_text_file(o.out / "stages" / "template-baseline.done"));
-  marker["outputs"]["baselines/template.json"] = formats::sha256_hex(data::read_text_file(template_json));
+  marker["outputs"]["baselines/template.json"] = kernels::sha256_hex(data::read_text_file(template_json));
   data::write_file_atomic(o.out / "stages" / "template-baseline.done", marker.dump(2) + "\n");
   s = run_reproduce(o);
   CHECK(s.ran == std::vector<std::string>{"report"});

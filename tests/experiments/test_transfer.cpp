@@ -523,7 +523,8 @@ TEST_CASE("transfer options: bounds named by their flag (library and tool)") {
            {none + " --lr inf", "--lr inf"},
            {none + " --shots 1,1", "--shots"},
            {none + " --runs 4000000000", "--runs 4000000000"},
-           {none + " --epochs 1e9", "--epochs 1000000000"},
+           {none + " --epochs 1e9", "--epochs 1e9"},  // not an integer: refused by the flag parser
+           {none + " --epochs 1000000000", "--epochs 1000000000"},
            {none + " --json " + (experiment_scratch() / "json-folder").string(), "--json"},
            {none + " --json " + (experiment_scratch() / "no-folder" / "x.json").string(), "--json"}}) {
     INFO(command);

@@ -6,10 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include "data/formats/crc32c.h"
-#include "data/formats/sha256.h"
+#include "kernels/sha256.h"
 #include "tests/formats/temp_folder.h"
 
 using namespace grain::formats;
+using grain::kernels::Sha256;
+using grain::kernels::sha256_hex;
 using grain::formats::testing::fixture;
 using grain::formats::testing::slurp;
 

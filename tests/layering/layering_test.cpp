@@ -46,8 +46,9 @@ const std::vector<Layer> kLayers = {
     {"kernels", {"kernels/"}, "kernels/ may include only kernels/"},
     {"engine", {"engine/", "kernels/"}, "engine/ may include only engine/ and kernels/"},
     {"data",
-     {"data/", "kernels/counter_rng.h", "kernels/error.h"},
-     "data/ is engine-free: it may include data/ and, of kernels/, only the header-only counter_rng.h and error.h"},
+     {"data/", "kernels/counter_rng.h", "kernels/error.h", "kernels/sha256.h"},
+     "data/ is engine-free: it may include data/ and, of kernels/, only the header-only counter_rng.h, error.h and "
+     "sha256.h"},
     {"layers", {"layers/", "engine/", "kernels/"}, "layers/ may include only layers/, engine/ and kernels/"},
     // Model I/O reads and writes safetensors (data/formats), which uses data/common.
     {"models",

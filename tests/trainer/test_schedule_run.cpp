@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "data/synth/dataset_writer.h"
+#include "tests/trainer/trainer_test_data.h"
 #include "train/trainer.h"
 
 using namespace grain;
@@ -26,51 +26,9 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-fs::path scratch() {
-  struct Scratch {
-    fs::path dir = fs::temp_directory_path() / ("grain-schedule-test-" + std::to_string(::getpid()));
-    Scratch() {
-      fs::remove_all(dir);
-      fs::create_directories(dir);
-    }
-    ~Scratch() {
-      std::error_code ignored;
-      fs::remove_all(dir, ignored);
-    }
-  };
-  static const Scratch scratch;
-  return scratch.dir;
-}
-
-// 12 training, 4 validation and 2 (unlabelled) test videos of synth-ss at 64x48, generated once.
-const fs::path& dataset() {
-  static const fs::path root = [] {
-    const fs::path d = scratch() / "synth";
-    const auto kind = data::synth::make_dataset_kind("synth-ss");
-    data::synth::WriteOptions o;
-    o.out = d;
-    o.seed = 3;
-    o.splits = {12, 4, 2};
-    o.width = 64;
-    o.height = 48;
-    o.threads = 1;
-    o.progress = false;
-    data::synth::write_dataset(*kind, o);
-    return d;
-  }();
-  return root;
-}
-
-// The same videos with an empty validation split.
-const fs::path& dataset_without_validation() {
-  static const fs::path root = [] {
-    const fs::path d = scratch() / "synth-no-validation";
-    fs::copy(dataset(), d, fs::copy_options::recursive);
-    std::ofstream(d / "validation.json") << "[]\n";
-    return d;
-  }();
-  return root;
-}
+using testing::dataset;
+using testing::dataset_without_validation;
+using testing::scratch;
 
 std::string config_yaml(const fs::path& data, const fs::path& out) {
   return "task: fg_classes\ndataset:\n  root: " + data.string() +

@@ -30,6 +30,7 @@
 #include "data/formats/tensorboard_writer.h"
 #include "data/ssv2/vocabulary.h"
 #include "data/synth/dataset_writer.h"
+#include "tests/trainer/trainer_test_data.h"
 #include "engine/autograd.h"
 #include "models/video_model.h"
 #include "train/run_lock.h"
@@ -42,41 +43,9 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-// This process's scratch folder, removed when the process exits.
-fs::path scratch() {
-  struct Scratch {
-    fs::path dir = fs::temp_directory_path() / ("grain-trainer-test-" + std::to_string(::getpid()));
-    Scratch() {
-      fs::remove_all(dir);
-      fs::create_directories(dir);
-    }
-    ~Scratch() {
-      std::error_code ignored;
-      fs::remove_all(dir, ignored);
-    }
-  };
-  static const Scratch scratch;
-  return scratch.dir;
-}
-
-// 12 training, 4 validation and 2 (unlabelled) test videos of synth-ss at 64x48, generated once.
-const fs::path& dataset() {
-  static const fs::path root = [] {
-    const fs::path d = scratch() / "synth";
-    const auto kind = data::synth::make_dataset_kind("synth-ss");
-    data::synth::WriteOptions o;
-    o.out = d;
-    o.seed = 3;
-    o.splits = {12, 4, 2};
-    o.width = 64;
-    o.height = 48;
-    o.threads = 1;
-    o.progress = false;
-    data::synth::write_dataset(*kind, o);
-    return d;
-  }();
-  return root;
-}
+using testing::dataset;
+using testing::dataset_without_validation;
+using testing::scratch;
 
 std::string config_yaml(const std::string& task, const fs::path& out, const std::string& extra = "") {
   return "task: " + task + "\ndataset:\n  root: " + dataset().string() +
@@ -741,9 +710,7 @@ TEST_CASE("summary.json and metrics.jsonl carry the spread, the baselines, the l
 
 TEST_CASE("an empty validation split is announced at the start, and the last line names only files that exist",
           "[trainer]") {
-  const fs::path data = scratch() / "synth-no-validation";
-  fs::copy(dataset(), data, fs::copy_options::recursive);
-  std::ofstream(data / "validation.json") << "[]\n";
+  const fs::path data = dataset_without_validation();
   const fs::path out = scratch() / "no-validation", config = scratch() / "no-validation.yaml";
   std::string yaml = config_yaml("fg_classes", out);
   yaml.replace(yaml.find(dataset().string()), dataset().string().size(), data.string());

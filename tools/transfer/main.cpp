@@ -6,7 +6,6 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -84,22 +83,22 @@ int main(int argc, char** argv) {
   flags.text("--architecture", &o.architecture);
   flags.text("--target", &o.target);
   flags.value("--shots", [&](const std::string& v) { o.shots = parse_shots(v); });
-  flags.integer("--runs", &o.runs, std::numeric_limits<int64_t>::min());
+  flags.integer("--runs", &o.runs, 2);
   flags.unsigned_integer("--seed", &o.seed);
-  flags.integer("--epochs", &o.probe.epochs, std::numeric_limits<int64_t>::min());
-  flags.number("--lr", &o.probe.lr);
+  flags.integer("--epochs", &o.probe.epochs, 1);
+  flags.number("--lr", &o.probe.lr, grain::cli::Bounds::at_least(0));
   flags.value("--device", [&](const std::string& v) {
     if (!grain::try_parse_device_choice(v)) throw std::invalid_argument(std::string("expected ") + grain::kDeviceNames);
     o.extract.device = v;
   });
-  flags.integer("--threads", &o.extract.threads, std::numeric_limits<int>::min());
+  flags.integer("--threads", &o.extract.threads, 0);
   flags.text("--out", &o.out);
   flags.text("--json", &json_file);
   try {
     if (flags.parse(argc, argv) == grain::cli::Parsed::kExit) return 0;
     if (o.checkpoint.empty()) throw grain::cli::UsageError("--checkpoint is required");
     if (o.target.empty()) throw grain::cli::UsageError("--target is required");
-    grain::check_transfer_options(o, json_file);  // the bounds of every value, in one place
+    grain::check_transfer_options(o, json_file);  // every bound (the flags above check only their lower ends)
   } catch (const grain::cli::UsageError& e) {
     return flags.usage_error(e);
   } catch (const grain::Error& e) {
