@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "data/common/error.h"
@@ -26,6 +27,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using grain::formats::CheckpointFiles;
+
+// Writes an input in place. Not write_file_atomic: its fsync per input made
+// this target run at ~150 inputs/s; the readers see the same bytes.
+void put(const fs::path& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
 
 const CheckpointFiles kFiles = {{"model.safetensors", "weights"}, {"state.json", "{\"step\": 1}"}};
 
@@ -54,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     switch (data[0] % 3) {
       case 0: {
         const fs::path checkpoint = dir / "scratch" / "ckpt-1";
-        grain::data::write_file_atomic(checkpoint / "manifest.json", text);
+        put(checkpoint / "manifest.json", text);
         const bool valid = !grain::formats::verify_checkpoint(checkpoint);
         CheckpointFiles files;
         try {
@@ -71,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return 0;
       }
       case 1: {
-        grain::data::write_file_atomic(dir / "run" / grain::formats::kLatestPointer, text);
+        put(dir / "run" / grain::formats::kLatestPointer, text);
         const auto latest = grain::formats::find_latest_valid(dir / "run");
         if (latest.checkpoint && latest.checkpoint->step != 1 && latest.checkpoint->step != 2) std::abort();
         return 0;
