@@ -373,29 +373,63 @@ def _checkpoint_step(name: str) -> Optional[int]:
     return int(m.group(1)) if m else None
 
 
+def _checkpoint_in_run(run: str, name, source: str) -> str:
+    """run/name when `name` (from `source`, best.json) is a checkpoint folder inside
+    the run folder: a plain ckpt-<step> or a relative path that resolves, symbolic
+    links followed, strictly inside it (data/formats/checkpoint_folder.h's
+    checkpoint_in_run, the same rule). ValueError naming the file otherwise."""
+    shown = json.dumps(name)[:80]
+
+    def bad(why):
+        return ValueError(f"{source}: checkpoint {shown} {why}; it must name a checkpoint folder inside the run "
+                          f"folder (\"ckpt-<step>\")")
+    if not isinstance(name, str):
+        raise bad("is not a string")
+    if not name:
+        raise bad("is empty")
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in name):
+        raise bad("contains control characters")
+    if os.path.isabs(name):
+        raise bad("is an absolute path")
+    root = os.path.realpath(run)
+    resolved = os.path.realpath(os.path.join(run, name))
+    if resolved == root or os.path.commonpath([root, resolved]) != root:
+        raise bad(f"resolves to {resolved}, outside the run folder {root}")
+    return os.path.join(run, name)
+
+
 def find_checkpoint(path: str, which: str = "best") -> str:
     """The checkpoint folder a path names: a ckpt-<step> folder itself; in a run
-    folder, the one best.json names (which="best"), else the one `latest`
-    names, else the largest step."""
+    folder, the one best.json names (which="best"; it must be inside the run
+    folder), else the one `latest` names, else the largest step."""
     path = os.path.abspath(path)
     if os.path.isfile(os.path.join(path, "model.safetensors")):
         return path
     if not os.path.isdir(path):
         raise FileNotFoundError(f"{path}: no such checkpoint or run folder")
     candidates = []
-    if which == "best" and os.path.isfile(os.path.join(path, "best.json")):
-        with open(os.path.join(path, "best.json")) as f:
-            candidates.append(json.load(f)["checkpoint"])
+    best = os.path.join(path, "best.json")
+    if which == "best" and os.path.isfile(best):
+        with open(best) as f:
+            named = json.load(f)
+        if not isinstance(named, dict) or "checkpoint" not in named:
+            raise ValueError(f'{best}: expected {{"checkpoint": "ckpt-<step>", ...}}')
+        candidates.append(_checkpoint_in_run(path, named["checkpoint"], best))
     elif which not in ("best", "latest"):
         raise ValueError(f"find_checkpoint: which must be 'best' or 'latest', got '{which}'")
     if os.path.isfile(os.path.join(path, "latest")):
         with open(os.path.join(path, "latest")) as f:
-            candidates.append(f.read().strip())
+            latest = f.read().strip()
+        if _checkpoint_step(latest) is not None:  # as the C++ reader: a plain ckpt-<step> only
+            candidates.append(os.path.join(path, latest))
     steps = sorted((s, n) for n in os.listdir(path) if (s := _checkpoint_step(n)) is not None)
-    candidates += [n for _, n in reversed(steps)]
-    for name in candidates:
-        if os.path.isfile(os.path.join(path, name, "model.safetensors")):
-            return os.path.join(path, name)
+    candidates += [os.path.join(path, n) for _, n in reversed(steps)]
+    root = os.path.realpath(path)
+    for folder in candidates:
+        # A ckpt-<step> that is a link out of the run folder is not one of its checkpoints.
+        inside = os.path.commonpath([root, os.path.realpath(folder)]) == root
+        if inside and os.path.isfile(os.path.join(folder, "model.safetensors")):
+            return folder
     raise FileNotFoundError(f"{path}: no checkpoint folder (ckpt-<step>/model.safetensors) in this run folder")
 
 

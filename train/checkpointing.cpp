@@ -207,7 +207,7 @@ fs::path evaluation_checkpoint(const fs::path& path) {
     const nlohmann::json j = data::parse_json(data::read_text_file(best), best.string());
     GRAIN_CHECK(j.is_object() && j.contains("checkpoint") && j.at("checkpoint").is_string(),
                 best.string() << ": expected {\"checkpoint\": \"ckpt-<step>\", ...}");
-    const fs::path folder = path / j.at("checkpoint").get<std::string>();
+    const fs::path folder = formats::checkpoint_in_run(path, j.at("checkpoint").get<std::string>(), best.string());
     const auto problem = formats::verify_checkpoint(folder);
     GRAIN_CHECK(!problem, best.string() << " names " << folder.string() << ", which is not valid: " << *problem);
     return folder;

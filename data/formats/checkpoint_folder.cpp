@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 #include "data/common/error.h"
 #include "data/common/file_io.h"
 #include "data/common/json_read.h"
+#include "data/common/path_inside.h"
 #include "kernels/sha256.h"
 
 namespace grain::formats {
@@ -299,7 +301,14 @@ LatestCheckpoint find_latest_valid(const fs::path& run_dir) {
     }
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r')) text.pop_back();
     target = parse_checkpoint_name(text);
-    if (!target) result.messages.push_back(latest.string() + ": not a checkpoint name ('" + text.substr(0, 40) + "')");
+    // The text is shown only when it could be a folder name: `latest` may be
+    // anything, e.g. a link to a private file, whose bytes no message prints.
+    const bool name_like = text.size() <= 40 && std::all_of(text.begin(), text.end(), [](char c) {
+                             return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+                           });
+    if (!target)
+      result.messages.push_back(latest.string() + ": not a checkpoint name (" +
+                                (name_like ? "'" + text + "'" : std::to_string(text.size()) + " bytes") + ")");
   } else if (!all.empty()) {
     result.messages.push_back(latest.string() + ": missing (interrupted first checkpoint?)");
   }
@@ -328,6 +337,26 @@ LatestCheckpoint find_latest_valid(const fs::path& run_dir) {
   }
   if (!all.empty() || target) result.messages.push_back(run_dir.string() + ": no valid checkpoint");
   return result;
+}
+
+fs::path checkpoint_in_run(const fs::path& run_dir, std::string_view name, const std::string& source) {
+  const std::string shown = grain::data::quoted_name(name);  // it may hold anything
+  const auto bad = [&](const std::string& why) {
+    return DataError(source + ": checkpoint " + shown + " " + why + "; it must name a checkpoint folder inside the " +
+                     "run folder (\"ckpt-<step>\")");
+  };
+  if (name.empty()) throw bad("is empty");
+  if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }))
+    throw bad("contains control characters");
+  const fs::path folder = run_dir / fs::path(name);
+  if (fs::path(name).has_root_path()) throw bad("is an absolute path");
+  const fs::path root = grain::data::resolve_folder(run_dir);
+  std::error_code ec;
+  const fs::path resolved = fs::weakly_canonical(fs::absolute(folder), ec);
+  if (ec) throw bad("is not a usable path (" + ec.message() + ")");
+  if (!grain::data::lies_inside(resolved, root))
+    throw bad("resolves to " + resolved.string() + ", outside the run folder " + root.string());
+  return folder;
 }
 
 std::vector<fs::path> prune_checkpoints(const fs::path& run_dir, size_t keep_last, const std::set<int64_t>& protect) {

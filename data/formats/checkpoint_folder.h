@@ -80,6 +80,17 @@ struct LatestCheckpoint {
 // message per skipped checkpoint saying why.
 LatestCheckpoint find_latest_valid(const std::filesystem::path& run_dir);
 
+// The checkpoint folder that a file of run_dir names (best.json's
+// "checkpoint"): run_dir / name, where `name` is a plain "ckpt-<step>" or
+// another relative path that, symbolic links followed, resolves strictly
+// inside run_dir (itself resolved, so a run folder may be a link to another
+// disk). Anything else (empty, absolute, control characters, "../x", a link
+// out of the run folder) is a DataError naming `source` (the file) and the
+// name, so a run folder cannot make a reader open files outside it. Whether
+// the folder is a valid checkpoint is verify_checkpoint's business.
+std::filesystem::path checkpoint_in_run(const std::filesystem::path& run_dir, std::string_view name,
+                                        const std::string& source);
+
 // Keeps the `keep_last` checkpoints with the largest steps, the one
 // find_latest_valid picks (always), and the steps in `protect` (e.g. the
 // best one); deletes the other ckpt-<step> folders and leftover temporary

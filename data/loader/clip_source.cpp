@@ -2,6 +2,7 @@
 #include "data/loader/clip_source.h"
 
 #include "data/common/error.h"
+#include "data/common/path_inside.h"
 #include "data/video/frame_folder.h"
 
 namespace grain::data {
@@ -25,11 +26,28 @@ class IdListSource : public ClipSource {
   std::vector<std::string> ids_;
 };
 
+// The layout with its root and its videos/ and frames/ folders resolved once
+// (data/common/path_inside.h), so every per-video path is built from, and
+// checked against, the folders as they were when the source was made.
+DatasetLayout resolved(DatasetLayout layout) {
+  const std::filesystem::path videos = resolve_folder(layout.root / layout.videos);
+  const std::filesystem::path frames = resolve_folder(layout.root / layout.frames);
+  layout.root = resolve_folder(layout.root);
+  layout.videos = videos.string();  // absolute: root / videos is videos
+  layout.frames = frames.string();
+  return layout;
+}
+
+std::string video_named(const std::string& id) { return "video " + quoted_name(id); }
+
 class VideoFileSource final : public IdListSource {
  public:
   VideoFileSource(DatasetLayout layout, std::vector<std::string> ids, DecodeOptions options)
-      : IdListSource(std::move(layout), std::move(ids)), options_(options) {}
-  DecodedVideo load(int64_t i) const override { return decode_video(layout_.video_path(at(i)), options_); }
+      : IdListSource(resolved(std::move(layout)), std::move(ids)), options_(options) {}
+  DecodedVideo load(int64_t i) const override {
+    const std::string& id = at(i);
+    return decode_video(resolve_inside(layout_.video_path(id), layout_.videos, video_named(id)), options_);
+  }
   std::string describe(int64_t i) const override { return layout_.video_path(at(i)).string(); }
 
  private:
@@ -39,9 +57,11 @@ class VideoFileSource final : public IdListSource {
 class FrameFolderSource final : public IdListSource {
  public:
   FrameFolderSource(DatasetLayout layout, std::vector<std::string> ids, double source_fps, DecodeOptions options)
-      : IdListSource(std::move(layout), std::move(ids)), source_fps_(source_fps), options_(options) {}
+      : IdListSource(resolved(std::move(layout)), std::move(ids)), source_fps_(source_fps), options_(options) {}
   DecodedVideo load(int64_t i) const override {
-    return decode_frame_folder(layout_.frames_path(at(i)), source_fps_, options_);
+    const std::string& id = at(i);
+    const std::filesystem::path folder = resolve_inside(layout_.frames_path(id), layout_.frames, video_named(id));
+    return decode_frame_folder(folder, source_fps_, options_, layout_.frames);
   }
   std::string describe(int64_t i) const override { return layout_.frames_path(at(i)).string(); }
 

@@ -28,6 +28,12 @@ class ClipSource {
   virtual std::string describe(int64_t index) const = 0;
 };
 
+// Both file-based sources resolve the layout's root, videos/ and frames/
+// folders once, when made (each may be a symbolic link, e.g. to another
+// disk), and keep every video inside: a video file, frame folder or frame
+// file that resolves outside the resolved folder is a DataError naming the
+// video id and both paths (a bad video to the loader), and is never opened.
+
 // Video files layout.videos/<id>.* decoded with `options` (fps, width, height, time limit).
 std::unique_ptr<ClipSource> make_video_file_source(const DatasetLayout& layout, std::vector<std::string> ids,
                                                    const DecodeOptions& options);

@@ -7,13 +7,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <filesystem>
-#include <set>
 
 #include "data/common/error.h"
 #include "data/common/file_io.h"
 #include "data/common/json_read.h"
 #include "data/common/log.h"
+#include "data/common/path_inside.h"
 #include "data/ssv2/template_text.h"
 
 namespace grain::data {
@@ -116,6 +117,25 @@ const json& field(const json& entry, const char* key, json::value_t type, const 
 
 }  // namespace
 
+std::optional<std::string> video_id_problem(std::string_view id) {
+  if (id.empty()) return "is empty";
+  if (id.size() > kMaxVideoIdBytes)
+    return "is " + std::to_string(id.size()) + " bytes long; ids are at most " + std::to_string(kMaxVideoIdBytes) +
+           " bytes (they become file names)";
+  for (const char c : id) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", byte);
+      return std::string("contains the control character ") + hex + " (ids become file names)";
+    }
+    if (c == '/' || c == '\\')
+      return std::string("contains the path separator '") + c + "' (ids become file names)";
+  }
+  if (id == "." || id == "..") return "is " + std::string(id) + ", which names a folder, not a file";
+  return std::nullopt;
+}
+
 std::filesystem::path DatasetLayout::split_file(std::string_view split) const {
   if (split == "train") return file(train);
   if (split == "validation") return file(validation);
@@ -195,6 +215,12 @@ Annotations Annotations::parse_checked(const AnnotationTexts& texts) {
 
   const std::string* split_texts[] = {&texts.train, &texts.validation, &texts.test};
   const std::string* split_names[] = {&texts.train_name, &texts.validation_name, &texts.test_name};
+  // Where each id was first seen, over every split: a second sight is a
+  // duplicate within a split or a leak between two.
+  struct IdSite {
+    size_t split, entry;
+  };
+  std::map<std::string, IdSite, std::less<>> first_seen;
   for (size_t s = 0; s < 3; ++s) {
     if (split_texts[s]->empty()) continue;
     const std::string& file = *split_names[s];
@@ -203,16 +229,24 @@ Annotations Annotations::parse_checked(const AnnotationTexts& texts) {
     if (!j.is_array()) throw DataError(file + ": expected a JSON array of entries");
     std::vector<VideoLabel> videos;
     videos.reserve(j.size());
-    std::set<std::string, std::less<>> seen;
     for (size_t i = 0; i < j.size(); ++i) {
       const json& e = j[i];
       const std::string id = id_of(e);
+      if (!e.is_object()) throw DataError(entry_where(file, i, "") + ": expected a JSON object");
+      if (id.empty()) throw DataError(entry_where(file, i, "") + ": missing or empty field \"id\" (string or integer)");
+      // A bad id is shown escaped and shortened: it may hold a newline, a NUL or megabytes.
+      if (const auto problem = video_id_problem(id))
+        throw DataError(entry_where(file, i, "") + ": id " + quoted_name(id) + " " + *problem);
       const std::string where = entry_where(file, i, id);
-      if (!e.is_object()) throw DataError(where + ": expected a JSON object");
-      if (id.empty()) throw DataError(where + ": missing or empty field \"id\" (string or integer)");
-      if (id.find('/') != std::string::npos || id == "." || id == "..")
-        throw DataError(where + ": id must not contain '/' or be . or ..");
-      if (!seen.insert(id).second) throw DataError(where + ": duplicate id");
+      const auto [first, inserted] = first_seen.try_emplace(id, IdSite{s, i});
+      if (!inserted) {
+        const IdSite& site = first->second;
+        if (site.split == s)
+          throw DataError(where + ": duplicate id (first at entry " + std::to_string(site.entry) + ")");
+        throw DataError("id " + dq(id) + " is in two splits: " + entry_where(*split_names[site.split], site.entry, "") +
+                        " and " + entry_where(file, i, "") +
+                        "; a video belongs to one split only (else evaluation videos leak into training)");
+      }
       VideoLabel v;
       v.id = id;
       // Test entries may carry labels in other releases; read them when present.

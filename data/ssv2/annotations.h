@@ -5,13 +5,27 @@
 // load the object is immutable and can be shared by loader threads.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace grain::data {
+
+// A video id becomes a file name (videos/<id>.webm, frames/<id>/), so it is
+// at most this many bytes: the longest file name of ext4, XFS and NTFS, and
+// far above the ids of any release (SSv2's are at most 6 digits).
+inline constexpr size_t kMaxVideoIdBytes = 255;
+
+// Why `id` cannot be a video id, or nullopt when it can: ids are non-empty, at
+// most kMaxVideoIdBytes bytes, free of ASCII control characters (0x00-0x1F,
+// 0x7F: a NUL would cut the path, a newline split a log line) and of path
+// separators ('/', '\\'), and neither "." nor "..". The reason reads after
+// "id ...": "contains the control character 0x0A".
+std::optional<std::string> video_id_problem(std::string_view id);
 
 // Where the files of a dataset are. File names are config fields (relative
 // to root, or absolute); both the short and the real release names work.
@@ -29,6 +43,9 @@ struct DatasetLayout {
   std::filesystem::path file(const std::string& name) const { return root / name; }
   // The JSON file of a split ("train" | "validation" | "test"); throws DataError otherwise.
   std::filesystem::path split_file(std::string_view split) const;
+  // The paths below are lexical (root / folder / id); the clip sources
+  // (data/loader/clip_source.h) resolve symbolic links and keep every video
+  // inside the resolved videos/ or frames/ folder.
   // videos/<id>.{webm,mp4,mkv,avi,mov} when one exists, else any videos/<id>.* file
   // (a folder scan), else videos/<id>.webm (which then fails to open, naming the path).
   std::filesystem::path video_path(const std::string& id) const;
@@ -63,8 +80,11 @@ class Annotations {
   // file and the entry): labels indices are 0..n-1 without duplicates; every group
   // member is a known category and every category is in exactly one group; every
   // entry has id/label/template/placeholders of the right JSON types, its template
-  // is in labels, ids are unique within a split. A placeholder count different from
-  // the template's slot count is a warning, and the simplified caption keeps the label.
+  // is in labels; every id passes video_id_problem, is unique within its split and
+  // is in one split only (an id in two splits, e.g. train and validation, would
+  // leak evaluation videos into training: the error names the id and both files).
+  // A placeholder count different from the template's slot count is a warning,
+  // and the simplified caption keeps the label.
   static Annotations load(const DatasetLayout& layout);
   static Annotations parse(const AnnotationTexts& texts);
 

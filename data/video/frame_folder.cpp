@@ -9,6 +9,7 @@
 #include <string>
 
 #include "data/common/error.h"
+#include "data/common/path_inside.h"
 #include "data/video/jpeg.h"
 #include "data/video/rgb_resize.h"
 
@@ -46,7 +47,7 @@ Ratio rate_fraction(double fps) {
 }  // namespace
 
 DecodedVideo decode_frame_folder(const std::filesystem::path& folder, double source_fps,
-                                 const DecodeOptions& options) {
+                                 const DecodeOptions& options, const std::filesystem::path& resolved_root) {
   namespace fs = std::filesystem;
   const auto start = std::chrono::steady_clock::now();
   const std::string name = folder.string();
@@ -59,6 +60,7 @@ DecodedVideo decode_frame_folder(const std::filesystem::path& folder, double sou
       files.push_back(e.path());
   }
   if (files.empty()) throw DataError(name + ": no .jpg frames");
+  const fs::path root = resolved_root.empty() ? resolve_folder(folder) : resolved_root;
   std::sort(files.begin(), files.end());
   const auto n = static_cast<int64_t>(files.size());
 
@@ -95,7 +97,8 @@ DecodedVideo decode_frame_folder(const std::filesystem::path& folder, double sou
       ++v.frames;
       continue;
     }
-    const RgbImage img = decode_jpeg_file(files[static_cast<size_t>(pick[k])]);
+    const RgbImage img =
+        decode_jpeg_file(resolve_inside(files[static_cast<size_t>(pick[k])], root, "frame folder " + name));
     if (v.frames == 0) {
       v.width = options.width > 0 ? options.width : img.width;
       v.height = options.height > 0 ? options.height : img.height;

@@ -13,7 +13,12 @@ namespace grain::data {
 
 // Frames are the folder's *.jpg / *.jpeg files in file-name order, recorded at
 // source_fps. options.time_limit_s and max_frames apply as for decode_video.
+// Every frame file must resolve (symbolic links followed) inside
+// `resolved_root`, a folder resolved with resolve_folder
+// (data/common/path_inside.h), e.g. the dataset's frames/; empty = inside
+// `folder` itself. A frame file that resolves elsewhere is a DataError naming
+// it, and is not read.
 DecodedVideo decode_frame_folder(const std::filesystem::path& folder, double source_fps,
-                                 const DecodeOptions& options = {});
+                                 const DecodeOptions& options = {}, const std::filesystem::path& resolved_root = {});
 
 }  // namespace grain::data

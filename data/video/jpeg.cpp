@@ -11,6 +11,7 @@
 
 extern "C" {
 #include <jpeglib.h>
+#include <jerror.h>  // the message codes (JERR_NO_SOI)
 }
 
 #include "data/common/error.h"
@@ -30,7 +31,16 @@ struct ErrorManager {
 
 void on_error_exit(j_common_ptr cinfo) {
   auto* err = reinterpret_cast<ErrorManager*>(cinfo->err);
-  (*cinfo->err->format_message)(cinfo, err->message);
+  // libjpeg's text for a file without the start-of-image marker shows the
+  // file's first two bytes ("Not a JPEG file: starts with 0x72 0x6f"), and
+  // any file at all may end up here (a frame linking to a private file), so
+  // that one message is ours, without the bytes. libjpeg's other messages
+  // concern files that do start like a JPEG and show marker codes, sizes and
+  // table numbers of its structure, never its content.
+  if (cinfo->err->msg_code == JERR_NO_SOI)
+    std::snprintf(err->message, sizeof err->message, "not a JPEG file (no start-of-image marker)");
+  else
+    (*cinfo->err->format_message)(cinfo, err->message);
   std::longjmp(err->jump, 1);
 }
 

@@ -191,3 +191,79 @@ TEST_CASE("data/annotations: values nested 100,000 deep are errors naming the fi
             std::string(63, '[') + std::string(63, ']') + "}]";
   CHECK_THAT(error_of(t), Catch::Contains("nested deeper than 64 levels"));
 }
+
+// Ids become file names (videos/<id>.webm, frames/<id>/): each rule's error
+// names the file, the entry index and the reason, and shows the id escaped
+// and shortened (never a raw newline or NUL, never kilobytes).
+TEST_CASE("data/annotations: ids are bounded, printable and free of path separators", "[data][ssv2]") {
+  const auto entry = [](const std::string& id_json) {
+    const std::string rest = R"("label": "a", "template": "Dropping [something]", "placeholders": ["a"]})";
+    return R"([{"id": "1", )" + rest + ", {\"id\": " + id_json + ", " + rest + "]";
+  };
+  struct Case {
+    std::string id_json, reason;
+  };
+  const Case bad[] = {
+      {R"("12\u000034")", "control character 0x00"},  // a NUL would cut the path at "12"
+      {R"("12\n34")", "control character 0x0A"},
+      {R"("12\u007f")", "control character 0x7F"},
+      {R"("a/b")", "path separator '/'"},
+      {R"("..\\x")", "path separator '\\'"},
+      {R"(".")", "names a folder"},
+      {R"("..")", "names a folder"},
+      {"\"" + std::string(256, '7') + "\"", "256 bytes long; ids are at most 255 bytes"},
+      {"\"" + std::string(100'000, '7') + "\"", "100000 bytes long"},
+      {R"("")", "missing or empty field \"id\""},
+  };
+  for (const Case& c : bad) {
+    auto t = base();
+    t.train = entry(c.id_json);
+    const std::string msg = error_of(t);
+    INFO(c.id_json.substr(0, 40));
+    CHECK_THAT(msg, Catch::Contains("train.json entry 1") && Catch::Contains(c.reason));
+    CHECK(msg.find('\n') == std::string::npos);
+    CHECK(msg.find('\0') == std::string::npos);
+    CHECK(msg.size() < 400);
+  }
+  // The limits themselves are accepted: 255 bytes, UTF-8, spaces, dots inside.
+  const std::vector<std::string> good = {"\"" + std::string(255, '7') + "\"", R"("vidéo 1")", R"("a.b")", R"("...")",
+                                         "17"};
+  for (const std::string& ok : good) {
+    auto t = base();
+    t.train = entry(ok);
+    INFO(ok.substr(0, 40));
+    CHECK(error_of(t) == "no error");
+  }
+  CHECK_FALSE(video_id_problem("78687"));
+  CHECK(*video_id_problem(std::string("a\0b", 3)) == "contains the control character 0x00 (ids become file names)");
+}
+
+// A video in two splits leaks evaluation data into training: an error naming
+// the id and both files (with the entries), for every pair of splits.
+TEST_CASE("data/annotations: an id in two splits is an error naming the id and both files", "[data][ssv2]") {
+  auto t = base();
+  t.validation = R"([{"id": "42326", "label": "a", "template": "Dropping [something]", "placeholders": ["a"]}])";
+  CHECK_THAT(error_of(t), Catch::Contains("id \"42326\" is in two splits") &&
+                              Catch::Contains("train.json entry 1") && Catch::Contains("validation.json entry 0"));
+  t = base();
+  t.test = R"([{"id": "9"}, {"id": 100}])";  // an integer id is the same video as the string "100"
+  CHECK_THAT(error_of(t), Catch::Contains("id \"100\" is in two splits") && Catch::Contains("train.json entry 2") &&
+                              Catch::Contains("test.json entry 1"));
+  t = base();
+  t.validation = R"([{"id": "8", "label": "a", "template": "Dropping [something]", "placeholders": ["a"]}])";
+  t.test = R"([{"id": "8"}])";
+  CHECK_THAT(error_of(t), Catch::Contains("id \"8\" is in two splits") && Catch::Contains("validation.json entry 0") &&
+                              Catch::Contains("test.json entry 0"));
+  // From the files: the message names their paths.
+  fx::TempDir dir("ssv2leak");
+  fx::write_ssv2_annotations(dir.path(), false);
+  fx::write_text(dir / "validation.json",
+                 R"([{"id": "100", "label": "a", "template": "Dropping [something]", "placeholders": ["a"]}])");
+  CHECK_THROWS_WITH(Annotations::load(DatasetLayout::detect(dir.path())),
+                    Catch::Contains("id \"100\" is in two splits") &&
+                        Catch::Contains((dir / "train.json").string() + " entry 2") &&
+                        Catch::Contains((dir / "validation.json").string() + " entry 0"));
+  // Disjoint splits (the fixture) load.
+  fx::write_text(dir / "validation.json", fx::kValidationJson);
+  CHECK_NOTHROW(Annotations::load(DatasetLayout::detect(dir.path())));
+}

@@ -81,6 +81,22 @@ TEST_CASE("data/jpeg: corrupt inputs are DataErrors naming the file", "[data][jp
   CHECK_THROWS_WITH(decode_jpeg_file(dir / "missing.jpg"), Catch::Contains("missing.jpg"));
 }
 
+// Any file may reach the decoder as a frame; libjpeg's own text for a file
+// without the start-of-image marker printed its first two bytes
+// ("starts with 0x72 0x6f" for "root:..."), which then went to the log in
+// the loader's bad-video warning.
+TEST_CASE("data/jpeg: the error for a non-JPEG file shows none of its bytes", "[data][jpeg]") {
+  const std::string secret = "root:$6$hash:19000:0:99999:7:::\n";
+  try {
+    decode_jpeg(reinterpret_cast<const uint8_t*>(secret.data()), secret.size(), "frames/5/000001.jpg");
+    FAIL("no error");
+  } catch (const DataError& e) {
+    const std::string msg = e.what();
+    CHECK_THAT(msg, Catch::Contains("frames/5/000001.jpg: corrupt JPEG: not a JPEG file (no start-of-image marker)"));
+    CHECK_THAT(msg, !Catch::Contains("0x72") && !Catch::Contains("0x6f") && !Catch::Contains("root"));
+  }
+}
+
 TEST_CASE("data/jpeg: bad arguments to the encoder", "[data][jpeg]") {
   const auto rgb = gradient(8, 8);
   CHECK_THROWS_AS(encode_jpeg(rgb.data(), 8, 8, 0), DataError);

@@ -231,6 +231,21 @@ TEST_CASE("checkpoint: the latest pointer decides, with fallbacks only to older 
     CHECK(latest.checkpoint->step == 3);
     CHECK(contains_any(latest.messages, "latest", "not a checkpoint name"));
   }
+  SECTION("a pointer linking to a private file: the message shows none of its bytes") {
+    spit(run.path().parent_path() / (run.path().filename().string() + "-secret"), "root:SECRET:19000:0:99999\n");
+    fs::remove(run / "latest");
+    fs::create_symlink(run.path().parent_path() / (run.path().filename().string() + "-secret"), run / "latest");
+    const auto latest = find_latest_valid(run.path());
+    REQUIRE(latest.checkpoint);
+    CHECK(latest.checkpoint->step == 3);
+    CHECK(contains_any(latest.messages, "not a checkpoint name", "(25 bytes)"));
+    for (const std::string& m : latest.messages) CHECK_THAT(m, !Contains("SECRET") && !Contains("root"));
+    fs::remove(run.path().parent_path() / (run.path().filename().string() + "-secret"));
+  }
+  SECTION("a pointer that could be a name is shown") {
+    spit(run / "latest", "ckpt-07\n");
+    CHECK(contains_any(find_latest_valid(run.path()).messages, "not a checkpoint name", "('ckpt-07')"));
+  }
   SECTION("only canonical folder names count") {
     fs::create_directories(run / "ckpt-010");
     fs::create_directories(run / "ckpt-x");
@@ -349,4 +364,46 @@ TEST_CASE("checkpoint: a write that fails (disk full) leaves no temporary folder
   CHECK(find_latest_valid(run.path()).checkpoint->step == 1);
   write_checkpoint(run.path(), 2, big);  // space again: the same step writes without any cleanup
   CHECK(find_latest_valid(run.path()).checkpoint->step == 2);
+}
+
+// best.json names the best checkpoint of its run folder; whatever it says, the
+// folder it gives is inside the run folder, symbolic links followed.
+TEST_CASE("checkpoint: a named checkpoint must lie inside its run folder", "[formats][checkpoint]") {
+  TempFolder dir("ckpt_named");
+  const fs::path run = dir / "run";
+  write_checkpoint(run, 3, files_for(3));
+  write_checkpoint(dir / "other", 1, files_for(1));
+  const std::string source = (run / "best.json").string();
+  CHECK(checkpoint_in_run(run, "ckpt-3", source) == run / "ckpt-3");
+  fs::create_directories(run / "kept");
+  fs::rename(run / "ckpt-3", run / "kept" / "ckpt-3");
+  CHECK(checkpoint_in_run(run, "kept/ckpt-3", source) == run / "kept" / "ckpt-3");  // a relative path inside
+  CHECK(checkpoint_in_run(run, "ckpt-9", source) == run / "ckpt-9");  // missing: verify_checkpoint says so later
+  // The run folder itself may be a link (runs on another disk).
+  fs::create_symlink(run, dir / "run-link");
+  CHECK(checkpoint_in_run(dir / "run-link", "kept/ckpt-3", source) == dir / "run-link" / "kept" / "ckpt-3");
+
+  const auto refused = [&](const std::string& name) {
+    try {
+      checkpoint_in_run(run, name, source);
+    } catch (const grain::data::DataError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK_THAT(refused("../other/ckpt-1"), Contains(source) && Contains("\"../other/ckpt-1\"") &&
+                                             Contains("outside the run folder"));
+  CHECK_THAT(refused("../../x"), Contains("outside the run folder"));
+  CHECK_THAT(refused((dir / "other" / "ckpt-1").string()), Contains("is an absolute path"));
+  CHECK_THAT(refused("/etc"), Contains("is an absolute path"));
+  CHECK_THAT(refused("kept/.."), Contains("outside the run folder"));  // the run folder itself
+  CHECK_THAT(refused("."), Contains("outside the run folder"));
+  CHECK_THAT(refused(""), Contains("is empty"));
+  CHECK_THAT(refused(std::string("ckpt-3\0/../../x", 15)), Contains("control characters") && Contains("\\x00"));
+  CHECK_THAT(refused("ckpt-3\n"), Contains("control characters") && !Contains("\n"));
+  CHECK(refused(std::string(10'000, 'a')).size() < 600);  // the name is shortened in the message
+  // A link inside the run folder pointing out of it.
+  fs::create_symlink(dir / "other" / "ckpt-1", run / "ckpt-5");
+  CHECK_THAT(refused("ckpt-5"),
+             Contains("\"ckpt-5\"") && Contains("resolves to") && Contains("outside the run folder"));
 }

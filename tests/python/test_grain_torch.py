@@ -7,7 +7,8 @@ for another, so the optional channels are covered), then:
   - grain_torch.load_checkpoint loads the run folder (best.json), the
     checkpoint folder and the latest checkpoint strictly, and the state dict
     it holds round-trips to exactly the checkpoint's tensors; a checkpoint
-    with a tensor missing is refused;
+    with a tensor missing is refused; a best.json naming a folder outside
+    its run folder is refused;
   - on a fixed random clip (and caption inputs), PyTorch (float64) and the
     engine (tests/python/engine_forward.cpp, float32, the trainer's own
     config reading and checkpoint loader) agree on h, the class logits and
@@ -26,6 +27,7 @@ Exits 77 (skipped) when torch, numpy, safetensors or yaml is missing.
 Usage: test_grain_torch.py --trainer build/bin/trainer --engine-forward build/bin/engine_forward
 """
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -170,6 +172,35 @@ def run_task(task, args, work, root):
               f"{task}: preprocess_clip of a {inputs[f'video_{name}'].shape[0]}-frame video equals the loader's")
 
 
+def check_best_json_stays_inside(work):
+    """best.json may name only a checkpoint folder inside its run folder, as in the
+    engine: a checkpoint elsewhere (a relative path out, an absolute path) is refused,
+    and a `latest` naming one is ignored. No training needed: only the folders."""
+    run, other = os.path.join(work, "paths", "run"), os.path.join(work, "paths", "other")
+    for folder in (os.path.join(run, "ckpt-2"), os.path.join(other, "ckpt-1")):
+        os.makedirs(folder)
+        open(os.path.join(folder, "model.safetensors"), "w").close()
+    best = os.path.join(run, "best.json")
+    for name, expected in (("ckpt-2", os.path.join(run, "ckpt-2")), ("../other/ckpt-1", None),
+                           (os.path.join(other, "ckpt-1"), None), ("ckpt-2/..", None)):
+        with open(best, "w") as f:
+            json.dump({"checkpoint": name, "step": 2}, f)
+        try:
+            found, error = grain_torch.find_checkpoint(run), ""
+        except ValueError as e:
+            found, error = None, str(e)
+        if expected:
+            check(found == expected, f"best.json naming {name} gives {found}")
+        else:
+            check(found is None and best in error and "inside the run folder" in error,
+                  f"best.json naming {name} is refused: {error or found}")
+    os.remove(best)
+    with open(os.path.join(run, "latest"), "w") as f:
+        f.write("../other/ckpt-1\n")
+    found = grain_torch.find_checkpoint(run, which="latest")
+    check(found == os.path.join(run, "ckpt-2"), f"a latest naming ../other/ckpt-1 is ignored: {found}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--trainer", required=True)
@@ -180,6 +211,7 @@ def main():
     work = tempfile.mkdtemp(prefix="grain-torch-test-")
     try:
         root = os.path.join(work, "synth")
+        check_best_json_stays_inside(work)
         for task in TASKS:
             run_task(task, args, work, root)
     finally:

@@ -33,6 +33,7 @@
 #include "tests/trainer/trainer_test_data.h"
 #include "engine/autograd.h"
 #include "models/video_model.h"
+#include "train/checkpointing.h"
 #include "train/run_lock.h"
 #include "train/training_run.h"
 #include "train/trainer.h"
@@ -263,6 +264,24 @@ TEST_CASE("resume refuses another run's identity unless --resume-anyway, and rec
   options.quiet = true;
   CHECK(run_training(read_trainer_config(v, "test.yaml"), v.to_yaml(), options).steps == 3);
   CHECK_THAT(file_bytes(out / "resume-anyway.log"), Contains("optimizer.lr: 0.001"));
+}
+
+// best.json is a file of the run folder, so it may name only a checkpoint
+// folder inside it: a valid checkpoint elsewhere is still refused.
+TEST_CASE("best.json naming a checkpoint outside its run folder is refused", "[trainer][eval]") {
+  const fs::path run = scratch() / "best-outside" / "run", other = scratch() / "best-outside" / "other";
+  formats::write_checkpoint(run, 2, {{"model.safetensors", "m"}});
+  formats::write_checkpoint(other, 1, {{"model.safetensors", "m"}});
+  const auto best = [&](const std::string& name) {
+    std::ofstream(run / "best.json") << nlohmann::json{{"checkpoint", name}, {"step", 1}}.dump();
+  };
+  best("ckpt-2");
+  CHECK(evaluation_checkpoint(run) == run / "ckpt-2");
+  for (const std::string& name : std::vector<std::string>{"../other/ckpt-1", (other / "ckpt-1").string()}) {
+    best(name);
+    CHECK_THROWS_WITH(evaluation_checkpoint(run), Contains("best.json") && Contains(name) &&
+                                                      Contains("must name a checkpoint folder inside the run folder"));
+  }
 }
 
 TEST_CASE("an evaluation-only run writes its own folder and leaves the training run's files alone", "[trainer][eval]") {

@@ -15,7 +15,7 @@
 #include "data/loader/shard_format.h"
 #include "data/ssv2/annotations.h"
 #include "data/ssv2/vocabulary.h"
-#include "tools/evaluate/predictions.h"
+#include "data/metrics/predictions.h"
 
 namespace {
 
@@ -45,7 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         ShardIndex::load(scratch());
         return 0;
       }
-      case 5: grain::tools::parse_predictions(text, "predictions.jsonl", 174); return 0;
+      case 5: grain::metrics::parse_predictions(text, "predictions.jsonl", 174); return 0;
       default: {
         const std::filesystem::path checkpoint = scratch() / "ckpt-1";
         std::filesystem::create_directories(checkpoint);
