@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -156,7 +157,49 @@ bool ConfigSchema::is_section(const std::string& path) const {
   return false;
 }
 
+namespace {
+
+// The offset of the first byte that does not start or continue a well-formed
+// UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, at most
+// U+10FFFF), or npos when the text is valid.
+size_t invalid_utf8_at(const std::string& text) {
+  const auto* b = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  for (size_t i = 0; i < n;) {
+    const unsigned char c = b[i];
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c < 0x80) len = 1;
+    else if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c == 0xE0) len = 3, lo = 0xA0;
+    else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) len = 3;
+    else if (c == 0xED) len = 3, hi = 0x9F;
+    else if (c == 0xF0) len = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) len = 4;
+    else if (c == 0xF4) len = 4, hi = 0x8F;
+    else return i;
+    if (i + len > n) return i;
+    for (size_t k = 1; k < len; ++k) {
+      const unsigned char x = b[i + k];
+      if (k == 1 ? (x < lo || x > hi) : (x < 0x80 || x > 0xBF)) return i;
+    }
+    i += len;
+  }
+  return std::string::npos;
+}
+
+}  // namespace
+
 void ConfigSchema::check_value(const ConfigKey& key, const std::string& value, const std::string& where) const {
+  // The run folder's config.yaml records every value as UTF-8 text (the YAML
+  // emitter would write U+FFFD for a bad byte, and the record would name
+  // another path than the one used): refuse what it cannot record.
+  if (const size_t at = invalid_utf8_at(value); at != std::string::npos) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(value[at]));
+    GRAIN_THROW(where << ": key '" << key.path << "': the value is not UTF-8 text (byte " << byte << " at offset " << at
+                      << "); a config's values, paths included, must be UTF-8 so config.yaml can record them");
+  }
   int64_t i = 0;
   double d = 0;
   bool b = false;

@@ -301,6 +301,18 @@ TEST_CASE("a second YAML document is an error, not silently ignored", "[trainer]
   CHECK(parse("---\n" + kMinimal).task_name() == "fg_classes");
 }
 
+TEST_CASE("a value that is not UTF-8 is an error naming the key, not a different path in config.yaml", "[trainer][config]") {
+  // Before (found by fuzz_trainer_config): the YAML emitter wrote U+FFFD for
+  // the Latin-1 byte, so the run folder's config.yaml named another path.
+  CHECK_THROWS_WITH(parse("task: fg_classes\ndataset:\n  root: \"caf\xe9\"\n"),
+                    Contains("key 'dataset.root'") && Contains("not UTF-8") && Contains("0xe9 at offset 3"));
+  CHECK_THROWS_WITH(parse(kMinimal, {"dataset.root=/data/\xc3"}), Contains("--set dataset.root") && Contains("not UTF-8"));
+  CHECK_THROWS_WITH(parse(kMinimal, {"dataset.root=/d/\xed\xa0\x80"}), Contains("not UTF-8"));  // a surrogate
+  CHECK_THROWS_WITH(parse(kMinimal, {"dataset.root=/d/\xc0\xaf"}), Contains("not UTF-8"));       // an overlong '/'
+  CHECK(parse(kMinimal, {"dataset.root=/data/caf\xc3\xa9/\xe2\x82\xac/\xf0\x9f\x8e\xa5"}).dataset_root ==
+        "/data/caf\xc3\xa9/\xe2\x82\xac/\xf0\x9f\x8e\xa5");
+}
+
 TEST_CASE("absurdly deep nesting is an error naming the line, before the YAML parser gives up", "[trainer][config]") {
   // Before: yaml-cpp's own depth guard, "bad file".
   std::string block = kMinimal;

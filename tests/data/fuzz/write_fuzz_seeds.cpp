@@ -169,7 +169,7 @@ int main(int argc, char** argv) {
   nlohmann::json files = nlohmann::json::object();
   for (const auto& [name, bytes] : {std::pair<std::string, std::string>{"model.safetensors", "weights"},
                                     {"state.json", "{\"step\": 1}"}})
-    files[name] = {{"size", bytes.size()}, {"sha256", grain::formats::sha256_hex(bytes)}};
+    files[name] = {{"size", bytes.size()}, {"sha256", grain::kernels::sha256_hex(bytes)}};
   const std::string manifest =
       nlohmann::json{{"format", "grain-checkpoint"}, {"version", 1}, {"step", 1}, {"files", files}}.dump();
   write_file_atomic(root / "checkpoint" / "manifest", std::string(1, '\0') + manifest);
